@@ -1,0 +1,517 @@
+//! The scanner: one sequential pass over record headers that validates every record,
+//! numbers frames, tracks pcapng sections and interfaces, and cuts the capture into
+//! waves of chunks at record boundaries for the parallel workers.
+//!
+//! Damage (a length that lies, a block that is cut short) ends the current chunk at the
+//! last good record, is recorded with its byte offset, and reading resumes at the next
+//! plausible record if one can be found.
+
+use std::collections::BTreeSet;
+use std::io;
+use std::sync::Arc;
+
+use super::pcap::{self, RecordError};
+use super::pcapng::{self, BlockError, Interface, Section};
+use super::source::{Source, Window};
+use super::{CaptureError, Endian, Format, Record};
+
+/// Most errors kept per capture; the rest are counted.
+const MAX_ERRORS: usize = 100;
+
+/// What every record of a chunk shares.
+#[derive(Clone, Debug)]
+pub enum Ctx {
+    Pcap(pcap::Header),
+    Pcapng(Arc<Section>),
+}
+
+/// A run of valid records inside a wave's window.
+#[derive(Clone, Debug)]
+pub struct Chunk {
+    /// Byte range inside the wave's window.
+    pub start: usize,
+    pub end: usize,
+    /// 1-based number of the chunk's first frame in the capture.
+    pub first_frame: u64,
+    pub frames: u64,
+    pub ctx: Ctx,
+}
+
+/// A window of the capture and the chunks cut from it.
+pub struct Wave<'s> {
+    /// File offset of `data[0]`.
+    pub base: u64,
+    pub data: Window<'s>,
+    pub chunks: Vec<Chunk>,
+}
+
+/// Facts about the capture gathered while scanning.
+#[derive(Clone, Debug, Default)]
+pub struct ScanInfo {
+    pub errors: Vec<CaptureError>,
+    pub warnings: Vec<CaptureError>,
+    pub suppressed: u64,
+    pub linktypes: BTreeSet<u16>,
+    /// Sub-second digits of the capture's timestamps.
+    pub precision: u8,
+    pub frames: u64,
+    pub sections: u32,
+    pub interfaces: u32,
+    /// Packets the capturing interfaces said they dropped (pcapng statistics blocks).
+    pub interface_drops: u64,
+    /// Address -> name pairs from pcapng name-resolution blocks.
+    pub names: Vec<(std::net::IpAddr, String)>,
+    /// Bytes that could not be read as records.
+    pub skipped_bytes: u64,
+}
+
+pub struct Scanner {
+    pub format: Format,
+    pos: u64,
+    len: u64,
+    frame: u64,
+    pcap: Option<pcap::Header>,
+    section: Option<Arc<Section>>,
+    last_sec: Option<u32>,
+    done: bool,
+    pub info: ScanInfo,
+}
+
+enum Step {
+    /// Keep walking.
+    Next,
+    /// The record does not fit in the window: end the wave here.
+    Refill,
+    /// Damage: end the wave; reading resumes at the given offset (or never).
+    Damage(Option<u64>),
+}
+
+impl Scanner {
+    /// Reads the file header; a file ottr cannot read at all is an error here.
+    pub fn open(src: &Source) -> Result<Scanner, CaptureError> {
+        let fatal = |offset, message: String| CaptureError {
+            offset,
+            skipped_bytes: 0,
+            message,
+        };
+        if src.is_empty() {
+            return Err(fatal(0, "empty file: no capture header".into()));
+        }
+        let head = src
+            .window(0, 64)
+            .map_err(|e| fatal(0, format!("cannot read: {e}")))?;
+        let format = Format::detect(&head).ok_or_else(|| {
+            let m: Vec<String> = head.iter().take(4).map(|b| format!("{b:02x}")).collect();
+            fatal(
+                0,
+                format!("not a pcap or pcapng file (magic bytes {})", m.join(" ")),
+            )
+        })?;
+        let mut s = Scanner {
+            format,
+            pos: 0,
+            len: src.len(),
+            frame: 0,
+            pcap: None,
+            section: None,
+            last_sec: None,
+            done: false,
+            info: ScanInfo::default(),
+        };
+        match format {
+            Format::Pcap => {
+                let h = pcap::Header::parse(&head).map_err(|m| fatal(0, m))?;
+                s.info.linktypes.insert(h.linktype);
+                s.info.precision = if h.magic.nanos { 9 } else { 6 };
+                s.pcap = Some(h);
+                s.pos = pcap::GLOBAL_HEADER_LEN as u64;
+            }
+            Format::Pcapng => {
+                let endian = pcapng::section_endian(&head).map_err(|e| fatal(0, e.message()))?;
+                let shb_len = endian.u32(&head, 4) as usize;
+                let w = src
+                    .window(0, shb_len.max(12))
+                    .map_err(|e| fatal(0, e.to_string()))?;
+                let b = pcapng::block(&w, endian).map_err(|e| fatal(0, e.message()))?;
+                s.section = Some(Arc::new(Section {
+                    endian,
+                    interfaces: Vec::new(),
+                }));
+                s.info.sections = 1;
+                s.pos = b.total_len as u64;
+            }
+        }
+        Ok(s)
+    }
+
+    /// File offset where the next wave starts.
+    pub fn pos(&self) -> u64 {
+        self.pos
+    }
+
+    pub fn frames(&self) -> u64 {
+        self.frame
+    }
+
+    fn push_error(&mut self, e: CaptureError) {
+        self.info.skipped_bytes += e.skipped_bytes;
+        if self.info.errors.len() < MAX_ERRORS {
+            self.info.errors.push(e);
+        } else {
+            self.info.suppressed += 1;
+        }
+    }
+
+    fn push_warning(&mut self, e: CaptureError) {
+        if self.info.warnings.len() < MAX_ERRORS {
+            self.info.warnings.push(e);
+        } else {
+            self.info.suppressed += 1;
+        }
+    }
+
+    /// Cuts the next wave of up to `max_chunks` chunks of about `chunk_bytes` each.
+    pub fn next_wave<'s>(
+        &mut self,
+        src: &'s Source,
+        chunk_bytes: usize,
+        max_chunks: usize,
+    ) -> io::Result<Option<Wave<'s>>> {
+        let chunk_bytes = chunk_bytes.max(1);
+        let want = chunk_bytes.saturating_mul(max_chunks.max(1));
+        let mut win_len = want.saturating_add(64 * 1024);
+        loop {
+            if self.done || self.pos >= self.len {
+                self.done = true;
+                return Ok(None);
+            }
+            let base = self.pos;
+            let data = src.window(base, win_len)?;
+            let at_eof = base + data.len() as u64 >= self.len;
+            let mut chunks = Vec::new();
+            let mut at = 0usize;
+            let mut cstart = 0usize;
+            let mut cfirst = self.frame + 1;
+            let mut resume: Option<Option<u64>> = None;
+            let cut =
+                |chunks: &mut Vec<Chunk>, s: &Scanner, cstart: usize, at: usize, cfirst: u64| {
+                    if at > cstart {
+                        chunks.push(Chunk {
+                            start: cstart,
+                            end: at,
+                            first_frame: cfirst,
+                            frames: s.frame + 1 - cfirst,
+                            ctx: s.ctx(),
+                        });
+                    }
+                };
+            while at < data.len() {
+                if at - cstart >= chunk_bytes {
+                    cut(&mut chunks, self, cstart, at, cfirst);
+                    cstart = at;
+                    cfirst = self.frame + 1;
+                }
+                if at >= want {
+                    break;
+                }
+                let before_ctx_change = at;
+                let step = match self.format {
+                    Format::Pcap => self.step_pcap(&data, base, &mut at, at_eof),
+                    Format::Pcapng => {
+                        let r = self.step_pcapng(&data, base, &mut at, at_eof);
+                        match r {
+                            Ok(true) => {
+                                // A section or interface block changed the context: the
+                                // records before it form their own chunk.
+                                cut(&mut chunks, self, cstart, before_ctx_change, cfirst);
+                                cstart = at;
+                                cfirst = self.frame + 1;
+                                Step::Next
+                            }
+                            Ok(false) => Step::Next,
+                            Err(s) => s,
+                        }
+                    }
+                };
+                match step {
+                    Step::Next => {}
+                    Step::Refill => break,
+                    Step::Damage(r) => {
+                        resume = Some(r);
+                        break;
+                    }
+                }
+            }
+            if at == 0 && chunks.is_empty() && resume.is_none() && !at_eof {
+                // The first record is larger than the window: widen it and retry.
+                win_len = win_len
+                    .saturating_mul(2)
+                    .min(pcapng::MAX_BLOCK_LEN as usize * 2);
+                continue;
+            }
+            cut(&mut chunks, self, cstart, at, cfirst);
+            self.pos = match resume {
+                Some(Some(p)) => p,
+                Some(None) => {
+                    self.done = true;
+                    self.len
+                }
+                None => base + at as u64,
+            };
+            if at_eof && resume.is_none() && at >= data.len() {
+                self.done = true;
+            }
+            return Ok(Some(Wave { base, data, chunks }));
+        }
+    }
+
+    fn ctx(&self) -> Ctx {
+        match (&self.pcap, &self.section) {
+            (Some(h), _) => Ctx::Pcap(*h),
+            (None, Some(s)) => Ctx::Pcapng(s.clone()),
+            (None, None) => unreachable!("scanner always has a header"),
+        }
+    }
+
+    fn step_pcap(&mut self, data: &[u8], base: u64, at: &mut usize, at_eof: bool) -> Step {
+        let h = self.pcap.expect("pcap scanner has a header");
+        let off = base + *at as u64;
+        match h.record(&data[*at..], off) {
+            Ok((rec, n)) => {
+                let caplen = rec.data.len() as u32;
+                if h.snaplen > 0 && caplen > h.snaplen {
+                    self.push_warning(CaptureError {
+                        offset: off,
+                        skipped_bytes: 0,
+                        message: format!(
+                            "frame {} has {} captured bytes, more than the file's snaplen {}",
+                            self.frame + 1,
+                            caplen,
+                            h.snaplen
+                        ),
+                    });
+                }
+                self.last_sec = Some((rec.ts_ns.div_euclid(1_000_000_000)) as u32);
+                self.frame += 1;
+                *at += n;
+                Step::Next
+            }
+            Err(RecordError::Truncated { .. }) if !at_eof => Step::Refill,
+            Err(e) => {
+                let resume = if matches!(e, RecordError::Truncated { .. }) {
+                    None
+                } else {
+                    self.resync_pcap(data, base, *at)
+                };
+                self.damage(off, resume, e.message());
+                Step::Damage(resume)
+            }
+        }
+    }
+
+    /// Returns Ok(true) when a section or interface block changed the context.
+    fn step_pcapng(
+        &mut self,
+        data: &[u8],
+        base: u64,
+        at: &mut usize,
+        at_eof: bool,
+    ) -> Result<bool, Step> {
+        let sec = self.section.clone().expect("pcapng scanner has a section");
+        let off = base + *at as u64;
+        let blk = match pcapng::block(&data[*at..], sec.endian) {
+            Ok(b) => b,
+            Err(BlockError::Truncated { .. }) if !at_eof => return Err(Step::Refill),
+            Err(e) => {
+                let resume = if matches!(e, BlockError::Truncated { .. }) {
+                    None
+                } else {
+                    self.resync_pcapng(data, base, *at, sec.endian)
+                };
+                self.damage(off, resume, e.message());
+                return Err(Step::Damage(resume));
+            }
+        };
+        let total = blk.total_len;
+        let changed = match blk.block_type {
+            pcapng::SHB_TYPE => {
+                let endian = pcapng::section_endian(&data[*at..]).unwrap_or(sec.endian);
+                self.section = Some(Arc::new(Section {
+                    endian,
+                    interfaces: Vec::new(),
+                }));
+                self.info.sections += 1;
+                true
+            }
+            pcapng::IDB_TYPE => {
+                let mut s = (*sec).clone();
+                let ifc = pcapng::interface(blk.body, sec.endian).unwrap_or(Interface {
+                    linktype: u16::MAX,
+                    snaplen: 0,
+                    tsresol: 6,
+                    tsoffset: 0,
+                });
+                self.info.linktypes.insert(ifc.linktype);
+                self.info.precision = self.info.precision.max(ifc.precision_digits());
+                self.info.interfaces += 1;
+                s.interfaces.push(ifc);
+                self.section = Some(Arc::new(s));
+                true
+            }
+            pcapng::EPB_TYPE | pcapng::SPB_TYPE | pcapng::OPB_TYPE => {
+                self.frame += 1;
+                match pcapng::packet(&blk, &sec, off) {
+                    Ok(Some(rec)) => {
+                        self.last_sec = Some(rec.ts_ns.div_euclid(1_000_000_000) as u32)
+                    }
+                    Ok(None) => {}
+                    Err(e) => self.push_error(CaptureError {
+                        offset: off,
+                        skipped_bytes: 0,
+                        message: format!(
+                            "frame {}: packet block unusable ({e:?}); counted as malformed",
+                            self.frame
+                        ),
+                    }),
+                }
+                false
+            }
+            pcapng::ISB_TYPE => {
+                // isb_ifdrop (option 5) after if_id, ts_high, ts_low.
+                if let Some(opts) = blk.body.get(12..) {
+                    for (code, val) in pcapng::options(opts, sec.endian) {
+                        if code == 5 && val.len() >= 8 {
+                            self.info.interface_drops += sec.endian.u64(val, 0);
+                        }
+                    }
+                }
+                false
+            }
+            pcapng::NRB_TYPE => {
+                self.read_names(blk.body, sec.endian);
+                false
+            }
+            _ => false,
+        };
+        *at += total;
+        Ok(changed)
+    }
+
+    fn read_names(&mut self, mut b: &[u8], e: Endian) {
+        while b.len() >= 4 && self.info.names.len() < 100_000 {
+            let (t, len) = (e.u16(b, 0), e.u16(b, 2) as usize);
+            let Some(val) = b.get(4..4 + len) else { return };
+            let addr: Option<(std::net::IpAddr, &[u8])> = match t {
+                0 => return,
+                1 if len > 4 => Some((
+                    std::net::Ipv4Addr::new(val[0], val[1], val[2], val[3]).into(),
+                    &val[4..],
+                )),
+                2 if len > 16 => {
+                    let a: [u8; 16] = val[..16].try_into().unwrap_or([0; 16]);
+                    Some((std::net::Ipv6Addr::from(a).into(), &val[16..]))
+                }
+                _ => None,
+            };
+            if let Some((ip, names)) = addr {
+                for n in names.split(|&c| c == 0).filter(|n| !n.is_empty()) {
+                    self.info
+                        .names
+                        .push((ip, String::from_utf8_lossy(n).into_owned()));
+                }
+            }
+            b = b.get(4 + ((len + 3) & !3)..).unwrap_or(&[]);
+        }
+    }
+
+    fn damage(&mut self, off: u64, resume: Option<u64>, what: String) {
+        let end = resume.unwrap_or(self.len);
+        let skipped = end.saturating_sub(off);
+        let message = match resume {
+            Some(p) => format!("{what}; resumed at the next plausible record at offset {p}"),
+            None if skipped > 0 => format!("{what}; no further records could be read"),
+            None => what,
+        };
+        self.push_error(CaptureError {
+            offset: off,
+            skipped_bytes: skipped,
+            message,
+        });
+    }
+
+    /// Finds the next offset (within the window) where a run of pcap records starts.
+    fn resync_pcap(&self, data: &[u8], base: u64, from: usize) -> Option<u64> {
+        let h = self.pcap?;
+        let rh = h.magic.record_header_len;
+        let at_eof = base + data.len() as u64 >= self.len;
+        for p in from + 1..data.len().saturating_sub(rh - 1) {
+            let near = self.last_sec.unwrap_or_else(|| h.magic.endian.u32(data, p));
+            let mut q = p;
+            let mut ok = 0;
+            // A genuine record is followed by more genuine records or by the end.
+            while ok < 3 && h.plausible(&data[q..], near) {
+                q += rh + h.magic.endian.u32(data, q + 8) as usize;
+                ok += 1;
+                if q == data.len() && at_eof {
+                    ok = 3;
+                }
+                if q >= data.len() {
+                    break;
+                }
+            }
+            if ok >= 3 {
+                return Some(base + p as u64);
+            }
+        }
+        None
+    }
+
+    fn resync_pcapng(&self, data: &[u8], base: u64, from: usize, e: Endian) -> Option<u64> {
+        let mut p = (from + 4) & !3;
+        while p + 12 <= data.len() {
+            if pcapng::plausible(&data[p..], e) {
+                return Some(base + p as u64);
+            }
+            p += 4;
+        }
+        None
+    }
+}
+
+/// A record inside a chunk, or a packet block the scanner found unusable.
+pub enum Item<'a> {
+    Packet(Record<'a>),
+    Bad { offset: u64 },
+}
+
+/// Walks the records of a chunk. The scanner validated them, so this never fails; a
+/// packet block it flagged comes back as `Item::Bad`.
+pub fn records<'a>(
+    chunk: &'a Chunk,
+    data: &'a [u8],
+    base: u64,
+) -> impl Iterator<Item = Item<'a>> + 'a {
+    let mut at = chunk.start;
+    std::iter::from_fn(move || {
+        while at < chunk.end {
+            let off = base + at as u64;
+            match &chunk.ctx {
+                Ctx::Pcap(h) => {
+                    let (rec, n) = h.record(&data[at..chunk.end], off).ok()?;
+                    at += n;
+                    return Some(Item::Packet(rec));
+                }
+                Ctx::Pcapng(sec) => {
+                    let blk = pcapng::block(&data[at..chunk.end], sec.endian).ok()?;
+                    at += blk.total_len;
+                    match pcapng::packet(&blk, sec, off) {
+                        Ok(Some(rec)) => return Some(Item::Packet(rec)),
+                        Ok(None) => continue,
+                        Err(_) => return Some(Item::Bad { offset: off }),
+                    }
+                }
+            }
+        }
+        None
+    })
+}

@@ -1,0 +1,124 @@
+//! What the user typed: clap types only.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand};
+
+/// Offline, passive triage of OT/ICS packet captures.
+///
+/// ottr reads pcap and pcapng files (one, many, a directory or a glob) and writes what
+/// an analyst needs first: every conversation and endpoint, the protocols on the wire,
+/// and how every packet was accounted for. It never sends a packet, opens a socket or
+/// runs another program.
+#[derive(Parser, Debug)]
+#[command(name = "ottr", version, about, long_about, max_term_width = 100)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum Command {
+    /// Analyse captures and write the reports.
+    ///
+    /// One capture: OUT/ holds summary.json, conversations.csv, endpoints.csv,
+    /// protocols.csv and run.json. Several captures: OUT/<capture-name>/ for each,
+    /// OUT/rollup/ with the same files over all of them, and OUT/captures.csv with one
+    /// row per input. With --combine, the inputs are one continuous recording and OUT/
+    /// holds a single analysis.
+    ///
+    /// Exit status: 0 when every input was analysed cleanly; 1 when an input could not
+    /// be read or was damaged (the others are still analysed and written, and the damage
+    /// is described with its byte offset); 2 for a usage error.
+    #[command(after_long_help = EXAMPLES)]
+    Analyze(AnalyzeArgs),
+}
+
+const EXAMPLES: &str = "\
+Examples:
+  ottr analyze plant.pcapng -o out/
+  ottr analyze captures/ -r -o out/            every capture below captures/
+  ottr analyze 'span-*.pcap' --combine -o out/  rotated files as one recording
+  ottr analyze big.pcap --threads 2 --profile   per-stage timing at the end";
+
+#[derive(Args, Debug, Clone)]
+pub struct AnalyzeArgs {
+    /// Capture files, directories or glob patterns. A capture is recognised by its magic
+    /// number, never by its name.
+    #[arg(required = true, value_name = "TARGET")]
+    pub targets: Vec<PathBuf>,
+
+    /// Output directory [default: output/<capture-name>-<UTC timestamp>/]
+    #[arg(short, long, value_name = "OUT")]
+    pub output: Option<PathBuf>,
+
+    /// Descend into subdirectories of directory targets.
+    #[arg(short = 'r', long)]
+    pub recursive: bool,
+
+    /// Treat the inputs as one continuous recording (rotated files), ordered by their
+    /// first timestamp, so a flow crossing file boundaries is one conversation.
+    #[arg(long)]
+    pub combine: bool,
+
+    /// Worker threads [default: all cores].
+    #[arg(long, value_name = "N")]
+    pub threads: Option<usize>,
+
+    /// Read captures with plain reads instead of memory-mapping them (for filesystems
+    /// where mapping misbehaves).
+    #[arg(long)]
+    pub no_mmap: bool,
+
+    /// Bytes per parallel work unit; accepts K, M and G suffixes.
+    #[arg(long, value_name = "SIZE", default_value = "4M", value_parser = parse_size)]
+    pub chunk_size: usize,
+
+    /// Directory whose catalog files replace the built-in ones (see catalogs/README.md).
+    #[arg(long, value_name = "DIR")]
+    pub catalog_dir: Option<PathBuf>,
+
+    /// No progress bar and no summary on stderr.
+    #[arg(short, long)]
+    pub quiet: bool,
+
+    /// Print the per-stage wall and CPU time table at the end.
+    #[arg(long)]
+    pub profile: bool,
+}
+
+/// Parses sizes such as `4M`, `512K`, `1G` or plain bytes.
+pub fn parse_size(s: &str) -> Result<usize, String> {
+    let s = s.trim();
+    let (num, mul) = match s.char_indices().last() {
+        Some((i, 'K' | 'k')) => (&s[..i], 1 << 10),
+        Some((i, 'M' | 'm')) => (&s[..i], 1 << 20),
+        Some((i, 'G' | 'g')) => (&s[..i], 1 << 30),
+        _ => (s, 1),
+    };
+    let n: usize = num
+        .parse()
+        .map_err(|_| format!("'{s}' is not a size (examples: 4M, 512K, 65536)"))?;
+    n.checked_mul(mul)
+        .filter(|&v| v > 0)
+        .ok_or_else(|| format!("size '{s}' must be above 0 and fit in memory"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sizes() {
+        assert_eq!(parse_size("4M"), Ok(4 << 20));
+        assert_eq!(parse_size("100"), Ok(100));
+        assert!(parse_size("0").is_err());
+        assert!(parse_size("x").is_err());
+    }
+
+    #[test]
+    fn cli_is_consistent() {
+        use clap::CommandFactory;
+        Cli::command().debug_assert();
+    }
+}

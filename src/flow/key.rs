@@ -1,0 +1,67 @@
+//! The flow key and the compact per-packet record sent to the flow shards.
+
+use std::hash::BuildHasher;
+
+use crate::dissect::net::{IpInfo, L4};
+
+/// A transport conversation, independent of direction: the lower (address, port)
+/// endpoint first.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct FlowKey {
+    pub lo: [u8; 16],
+    pub hi: [u8; 16],
+    pub lo_port: u16,
+    pub hi_port: u16,
+    /// IP protocol number of the transport.
+    pub proto: u8,
+    pub v6: bool,
+    pub vlan: u16,
+}
+
+impl FlowKey {
+    /// Builds the key and says whether the packet goes from `lo` to `hi`.
+    #[inline]
+    pub fn new(ip: &IpInfo<'_>, l4: &L4<'_>, vlan: u16) -> (FlowKey, bool) {
+        let s = (ip.src, l4.sport);
+        let d = (ip.dst, l4.dport);
+        let from_lo = s <= d;
+        let (lo, hi) = if from_lo { (s, d) } else { (d, s) };
+        let key = FlowKey {
+            lo: lo.0,
+            hi: hi.0,
+            lo_port: lo.1,
+            hi_port: hi.1,
+            proto: l4.proto,
+            v6: ip.v6,
+            vlan,
+        };
+        (key, from_lo)
+    }
+
+    #[inline]
+    pub fn hash(&self) -> u64 {
+        foldhash::fast::FixedState::with_seed(super::HASH_SEED).hash_one(self)
+    }
+
+    /// Whether this transport has ports.
+    pub fn has_ports(&self) -> bool {
+        matches!(self.proto, 6 | 17 | 33 | 132 | 136)
+    }
+}
+
+/// What a shard needs to know about one packet of a flow.
+#[derive(Clone, Copy, Debug)]
+pub struct FlowRec {
+    pub key: FlowKey,
+    pub hash: u64,
+    /// 1-based frame number in the capture (global in `--combine` mode).
+    pub frame: u64,
+    pub ts_ns: i64,
+    pub wire_len: u32,
+    pub from_lo: bool,
+    pub tcp_flags: u8,
+    pub src_mac: Option<[u8; 6]>,
+    /// Transport payload as a range of the wave's bytes (empty when not in the wave).
+    pub payload_off: u32,
+    pub payload_len: u32,
+}

@@ -1,0 +1,23 @@
+//! Flows: the direction-free flow key, the per-packet record routed to a shard, the
+//! per-shard flow tables (processed in capture order), and IP fragment reassembly.
+//!
+//! Invariant: every packet of a flow goes to the shard `shard_of(hash)`, and a shard
+//! sees its packets in capture (frame) order, so per-flow state machines (TCP
+//! reassembly, request/response matching) can rely on order.
+
+pub mod frag;
+pub mod key;
+pub mod table;
+
+pub use key::{FlowKey, FlowRec};
+pub use table::{Conv, ShardTable};
+
+/// Seed of the flow hash: fixed so every run routes flows to the same shards.
+pub const HASH_SEED: u64 = 0x6f74_7472_5f66_6c6f;
+
+/// Which shard of `n` owns a flow hash.
+#[inline]
+pub fn shard_of(hash: u64, n: usize) -> usize {
+    // Multiply-shift: uses the high bits, which are the best mixed.
+    ((hash as u128 * n as u128) >> 64) as usize
+}

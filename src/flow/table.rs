@@ -1,0 +1,129 @@
+//! A shard's flow table: one [`Conv`] per flow key, updated in capture order.
+
+use hashbrown::HashTable;
+
+use super::{FlowKey, FlowRec};
+use crate::dissect::net::transport::tcp_flags;
+
+/// A conversation's counters. Side `a` is the sender of the first packet seen.
+#[derive(Clone, Debug)]
+pub struct Conv {
+    pub key: FlowKey,
+    pub hash: u64,
+    /// Whether `a` is the key's `lo` endpoint.
+    pub a_is_lo: bool,
+    /// Index 0: a to b; 1: b to a.
+    pub packets: [u64; 2],
+    pub bytes: [u64; 2],
+    pub first_ts: i64,
+    pub last_ts: i64,
+    /// (capture index, frame) of the first packet.
+    pub first_frame: (u32, u64),
+    /// Who opened the connection: 0 unknown, 1 a, 2 b.
+    pub initiator: u8,
+    /// First source MAC seen for a and b.
+    pub mac: [Option<[u8; 6]>; 2],
+}
+
+impl Conv {
+    fn new(r: &FlowRec, capture: u32) -> Conv {
+        Conv {
+            key: r.key,
+            hash: r.hash,
+            a_is_lo: r.from_lo,
+            packets: [0; 2],
+            bytes: [0; 2],
+            first_ts: r.ts_ns,
+            last_ts: r.ts_ns,
+            first_frame: (capture, r.frame),
+            initiator: 0,
+            mac: [None; 2],
+        }
+    }
+
+    /// Adds another part of the same conversation (another capture of a batch).
+    pub fn merge(&mut self, o: &Conv) {
+        let flip = (o.a_is_lo != self.a_is_lo) as usize;
+        for d in 0..2 {
+            self.packets[d ^ flip] += o.packets[d];
+            self.bytes[d ^ flip] += o.bytes[d];
+            if self.mac[d ^ flip].is_none() {
+                self.mac[d ^ flip] = o.mac[d];
+            }
+        }
+        if self.initiator == 0 && o.initiator != 0 {
+            self.initiator = if flip == 1 {
+                3 - o.initiator
+            } else {
+                o.initiator
+            };
+        }
+        self.first_ts = self.first_ts.min(o.first_ts);
+        self.last_ts = self.last_ts.max(o.last_ts);
+        self.first_frame = self.first_frame.min(o.first_frame);
+    }
+
+    pub fn total_packets(&self) -> u64 {
+        self.packets[0] + self.packets[1]
+    }
+
+    pub fn total_bytes(&self) -> u64 {
+        self.bytes[0] + self.bytes[1]
+    }
+
+    /// The (address, port) of side a and side b.
+    pub fn ends(&self) -> (([u8; 16], u16), ([u8; 16], u16)) {
+        let lo = (self.key.lo, self.key.lo_port);
+        let hi = (self.key.hi, self.key.hi_port);
+        if self.a_is_lo {
+            (lo, hi)
+        } else {
+            (hi, lo)
+        }
+    }
+}
+
+/// The flows one shard owns.
+#[derive(Default)]
+pub struct ShardTable {
+    table: HashTable<Conv>,
+}
+
+impl ShardTable {
+    #[inline]
+    pub fn update(&mut self, r: &FlowRec, capture: u32) {
+        let c = match self.table.find_mut(r.hash, |c| c.key == r.key) {
+            Some(c) => c,
+            None => self
+                .table
+                .insert_unique(r.hash, Conv::new(r, capture), |c| c.hash)
+                .into_mut(),
+        };
+        let d = (r.from_lo != c.a_is_lo) as usize;
+        c.packets[d] += 1;
+        c.bytes[d] += r.wire_len as u64;
+        c.first_ts = c.first_ts.min(r.ts_ns);
+        c.last_ts = c.last_ts.max(r.ts_ns);
+        if c.mac[d].is_none() {
+            c.mac[d] = r.src_mac;
+        }
+        if r.key.proto == 6 && c.initiator == 0 && r.tcp_flags & tcp_flags::SYN != 0 {
+            // SYN alone comes from the client; SYN+ACK from the server.
+            let from_a = d == 0;
+            let client_is_a = (r.tcp_flags & tcp_flags::ACK == 0) == from_a;
+            c.initiator = if client_is_a { 1 } else { 2 };
+        }
+    }
+
+    pub fn len(&self) -> usize {
+        self.table.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.table.is_empty()
+    }
+
+    pub fn into_convs(self) -> impl Iterator<Item = Conv> {
+        self.table.into_iter()
+    }
+}

@@ -1,0 +1,564 @@
+//! The one file that knows the stage order and the threading.
+//!
+//! For each capture: the scanner cuts a wave of chunks at record boundaries (one
+//! thread); the chunks are decoded in parallel (rayon, one worker state per task) into
+//! per-shard flow records and mergeable counters; fragments are reassembled on one
+//! thread in frame order; then every shard updates its own flow table from the wave's
+//! records in frame order, shards in parallel. Counters merge in chunk order. Nothing
+//! depends on which thread finished first, so outputs are identical for any thread
+//! count and chunk size.
+
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use rayon::prelude::*;
+
+use crate::aggregate::endpoints::{self, Endpoint};
+use crate::aggregate::protocols::{self, app_protocol, transport_name, ProtocolRow};
+use crate::aggregate::Counters;
+use crate::capture::scan::{self, Chunk, Item, Scanner, Wave};
+use crate::capture::source::Source;
+use crate::capture::{CaptureError, Format};
+use crate::catalog::Catalog;
+use crate::dissect::net::{self, Outcome, Packet};
+use crate::flow::frag::{FragKey, FragRec, Reassembler};
+use crate::flow::{shard_of, Conv, FlowKey, FlowRec, ShardTable};
+
+/// How to run.
+#[derive(Clone, Debug)]
+pub struct Options {
+    pub threads: usize,
+    pub chunk_bytes: usize,
+    pub use_mmap: bool,
+    /// Bytes read so far, for the progress bar.
+    pub progress: Option<Arc<AtomicU64>>,
+}
+
+impl Options {
+    pub fn new(threads: usize) -> Options {
+        Options {
+            threads: threads.max(1),
+            chunk_bytes: 4 << 20,
+            use_mmap: true,
+            progress: None,
+        }
+    }
+}
+
+/// What happened to one input file.
+#[derive(Clone, Debug, Default)]
+pub struct CaptureReport {
+    pub path: PathBuf,
+    pub size: u64,
+    pub sha256: String,
+    pub format: Option<Format>,
+    pub linktypes: Vec<u16>,
+    pub precision: u8,
+    pub counters_packets: u64,
+    pub counters_bytes: u64,
+    pub first_ts: Option<i64>,
+    pub last_ts: Option<i64>,
+    /// Could not be read at all.
+    pub fatal: Option<CaptureError>,
+    pub errors: Vec<CaptureError>,
+    pub warnings: Vec<CaptureError>,
+    pub suppressed: u64,
+    pub skipped_bytes: u64,
+    pub sections: u32,
+    pub interfaces: u32,
+    pub interface_drops: u64,
+    pub names: Vec<(std::net::IpAddr, String)>,
+}
+
+impl CaptureReport {
+    pub fn status(&self) -> &'static str {
+        if self.fatal.is_some() {
+            "failed"
+        } else if !self.errors.is_empty() {
+            "damaged"
+        } else {
+            "ok"
+        }
+    }
+}
+
+/// Wall and CPU time of a stage.
+#[derive(Clone, Debug, Default)]
+pub struct StageTime {
+    pub name: &'static str,
+    pub wall: Duration,
+    pub cpu: Duration,
+}
+
+/// The merged result of one analysis (one capture, or several combined).
+pub struct Analysis {
+    pub captures: Vec<CaptureReport>,
+    pub counters: Counters,
+    /// Conversations in order of their first packet.
+    pub convs: Vec<Conv>,
+    pub frag_dropped: u64,
+    pub frag_pending: u64,
+    pub stages: Vec<StageTime>,
+    /// Derived by [`Analysis::finish`].
+    pub endpoints: Vec<Endpoint>,
+    pub protocols: Vec<ProtocolRow>,
+    /// Catalog protocol of each conversation (same order as `convs`).
+    pub conv_app: Vec<Option<String>>,
+}
+
+impl Analysis {
+    fn new(captures: Vec<CaptureReport>, counters: Counters, convs: Vec<Conv>) -> Analysis {
+        Analysis {
+            captures,
+            counters,
+            convs,
+            frag_dropped: 0,
+            frag_pending: 0,
+            stages: Vec::new(),
+            endpoints: Vec::new(),
+            protocols: Vec::new(),
+            conv_app: Vec::new(),
+        }
+    }
+
+    /// Derives the endpoint and protocol tables from the merged state.
+    pub fn finish(&mut self, catalog: &Catalog) {
+        self.conv_app = self
+            .convs
+            .iter()
+            .map(|c| app_protocol(c, catalog).map(|p| p.id.clone()))
+            .collect();
+        let names: hashbrown::HashMap<FlowKey, String> = self
+            .convs
+            .iter()
+            .zip(&self.conv_app)
+            .map(|(c, a)| {
+                (
+                    c.key,
+                    a.clone().unwrap_or_else(|| transport_name(c.key.proto)),
+                )
+            })
+            .collect();
+        self.endpoints = endpoints::build(&self.convs, |c| names[&c.key].clone(), &self.counters);
+        self.protocols = protocols::build(&self.convs, catalog, &self.counters);
+    }
+
+    /// Sub-second digits to print: the finest precision among the inputs.
+    pub fn precision(&self) -> u8 {
+        self.captures.iter().map(|c| c.precision).max().unwrap_or(6)
+    }
+
+    /// Folds several analyses into one (the batch roll-up).
+    pub fn rollup(parts: &[&Analysis]) -> Analysis {
+        let mut counters = Counters::default();
+        let mut convs: hashbrown::HashMap<FlowKey, Conv> = hashbrown::HashMap::new();
+        let mut captures = Vec::new();
+        let (mut frag_dropped, mut frag_pending) = (0, 0);
+        for (i, a) in parts.iter().enumerate() {
+            counters.merge(&a.counters);
+            captures.extend(a.captures.iter().cloned());
+            frag_dropped += a.frag_dropped;
+            frag_pending += a.frag_pending;
+            for c in &a.convs {
+                let mut c = c.clone();
+                c.first_frame.0 = i as u32;
+                convs.entry(c.key).and_modify(|x| x.merge(&c)).or_insert(c);
+            }
+        }
+        let mut convs: Vec<Conv> = convs.into_values().collect();
+        sort_convs(&mut convs);
+        let mut a = Analysis::new(captures, counters, convs);
+        a.frag_dropped = frag_dropped;
+        a.frag_pending = frag_pending;
+        a
+    }
+}
+
+fn sort_convs(convs: &mut [Conv]) {
+    convs.sort_by(|a, b| {
+        a.first_frame
+            .cmp(&b.first_frame)
+            .then_with(|| a.key.cmp(&b.key))
+    });
+}
+
+/// Output of one chunk worker.
+struct ChunkOut {
+    counters: Counters,
+    per_shard: Vec<Vec<FlowRec>>,
+    frags: Vec<FragRec>,
+}
+
+/// Analyses `paths` as one continuous recording (one path, or `--combine`).
+pub fn analyze(paths: &[PathBuf], opts: &Options) -> Analysis {
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(opts.threads)
+        .build()
+        .expect("thread pool");
+    pool.install(|| analyze_in_pool(paths, opts))
+}
+
+fn analyze_in_pool(paths: &[PathBuf], opts: &Options) -> Analysis {
+    let nshards = (opts.threads * 4).max(1);
+    let mut shards: Vec<ShardTable> = (0..nshards).map(|_| ShardTable::default()).collect();
+    let mut reasm = Reassembler::default();
+    let mut counters = Counters::default();
+    let mut captures = Vec::new();
+    let mut t_scan = StageTime {
+        name: "scan",
+        ..Default::default()
+    };
+    let mut t_decode = StageTime {
+        name: "decode",
+        ..Default::default()
+    };
+    let mut t_flow = StageTime {
+        name: "flow",
+        ..Default::default()
+    };
+    let mut t_hash = StageTime {
+        name: "hash",
+        ..Default::default()
+    };
+    let cpu_decode = AtomicU64::new(0);
+    let cpu_flow = AtomicU64::new(0);
+
+    for (ci, path) in paths.iter().enumerate() {
+        let mut rep = CaptureReport {
+            path: path.clone(),
+            ..Default::default()
+        };
+        let src = match Source::open(path, opts.use_mmap) {
+            Ok(s) => s,
+            Err(e) => {
+                rep.fatal = Some(CaptureError {
+                    offset: 0,
+                    skipped_bytes: 0,
+                    message: format!("cannot open: {e}"),
+                });
+                captures.push(rep);
+                continue;
+            }
+        };
+        rep.size = src.len();
+        let mut cap_counters = Counters::default();
+        std::thread::scope(|scope| {
+            // The digest runs beside the analysis; on a warm page cache it is hidden
+            // behind the decode work.
+            let hasher = scope.spawn(|| {
+                let t = Instant::now();
+                let c = thread_cpu();
+                (src.sha256(), t.elapsed(), thread_cpu().saturating_sub(c))
+            });
+            let mut scanner = match Scanner::open(&src) {
+                Ok(s) => Some(s),
+                Err(e) => {
+                    rep.fatal = Some(e);
+                    None
+                }
+            };
+            if let Some(scanner) = scanner.as_mut() {
+                rep.format = Some(scanner.format);
+                let waves_chunks = opts.threads * 4;
+                let mut last_pos = 0u64;
+                loop {
+                    let t0 = Instant::now();
+                    let c0 = thread_cpu();
+                    let wave = match scanner.next_wave(&src, opts.chunk_bytes, waves_chunks) {
+                        Ok(Some(w)) => w,
+                        Ok(None) => break,
+                        Err(e) => {
+                            rep.errors.push(CaptureError {
+                                offset: 0,
+                                skipped_bytes: 0,
+                                message: format!("read error: {e}"),
+                            });
+                            break;
+                        }
+                    };
+                    src.prefetch(scanner.pos(), opts.chunk_bytes * waves_chunks);
+                    t_scan.wall += t0.elapsed();
+                    t_scan.cpu += thread_cpu().saturating_sub(c0);
+
+                    let t1 = Instant::now();
+                    let outs: Vec<ChunkOut> = wave
+                        .chunks
+                        .par_iter()
+                        .map(|c| {
+                            let c0 = thread_cpu();
+                            let out = work_chunk(c, &wave, nshards);
+                            cpu_decode.fetch_add(
+                                thread_cpu().saturating_sub(c0).as_nanos() as u64,
+                                Ordering::Relaxed,
+                            );
+                            out
+                        })
+                        .collect();
+                    t_decode.wall += t1.elapsed();
+
+                    let t2 = Instant::now();
+                    let mut late: Vec<Vec<FlowRec>> = vec![Vec::new(); nshards];
+                    for out in &outs {
+                        for f in &out.frags {
+                            reassemble(
+                                &mut reasm,
+                                f.clone(),
+                                &mut cap_counters,
+                                &mut late,
+                                nshards,
+                            );
+                        }
+                    }
+                    shards.par_iter_mut().enumerate().for_each(|(i, s)| {
+                        let c0 = thread_cpu();
+                        let mut late_it = late[i].iter().peekable();
+                        for out in &outs {
+                            for r in &out.per_shard[i] {
+                                while let Some(l) = late_it.next_if(|l| l.frame < r.frame) {
+                                    s.update(l, ci as u32);
+                                }
+                                s.update(r, ci as u32);
+                            }
+                        }
+                        for l in late_it {
+                            s.update(l, ci as u32);
+                        }
+                        cpu_flow.fetch_add(
+                            thread_cpu().saturating_sub(c0).as_nanos() as u64,
+                            Ordering::Relaxed,
+                        );
+                    });
+                    for out in &outs {
+                        cap_counters.merge(&out.counters);
+                    }
+                    t_flow.wall += t2.elapsed();
+                    if let Some(p) = &opts.progress {
+                        p.fetch_add(scanner.pos().saturating_sub(last_pos), Ordering::Relaxed);
+                        last_pos = scanner.pos();
+                    }
+                }
+                let info = std::mem::take(&mut scanner.info);
+                rep.linktypes = info.linktypes.into_iter().collect();
+                rep.precision = info.precision;
+                rep.errors.extend(info.errors);
+                rep.warnings = info.warnings;
+                rep.suppressed = info.suppressed;
+                rep.skipped_bytes = info.skipped_bytes;
+                rep.sections = info.sections;
+                rep.interfaces = info.interfaces;
+                rep.interface_drops = info.interface_drops;
+                rep.names = info.names;
+            }
+            let (sha, wall, cpu) = hasher.join().expect("hash thread");
+            rep.sha256 = sha.unwrap_or_default();
+            t_hash.wall += wall;
+            t_hash.cpu += cpu;
+        });
+        rep.counters_packets = cap_counters.total.packets;
+        rep.counters_bytes = cap_counters.total.bytes;
+        if cap_counters.total.packets > 0 {
+            rep.first_ts = Some(cap_counters.first_ts);
+            rep.last_ts = Some(cap_counters.last_ts);
+        }
+        counters.merge(&cap_counters);
+        captures.push(rep);
+    }
+    t_decode.cpu = Duration::from_nanos(cpu_decode.load(Ordering::Relaxed));
+    t_flow.cpu = Duration::from_nanos(cpu_flow.load(Ordering::Relaxed));
+
+    let t3 = Instant::now();
+    let c3 = thread_cpu();
+    let mut convs: Vec<Conv> = shards.into_iter().flat_map(|s| s.into_convs()).collect();
+    sort_convs(&mut convs);
+    let t_merge = StageTime {
+        name: "merge",
+        wall: t3.elapsed(),
+        cpu: thread_cpu().saturating_sub(c3),
+    };
+    let mut a = Analysis::new(captures, counters, convs);
+    a.frag_dropped = reasm.dropped;
+    a.frag_pending = reasm.pending() as u64;
+    a.stages = vec![t_scan, t_decode, t_flow, t_merge, t_hash];
+    a
+}
+
+/// Decodes every record of a chunk.
+fn work_chunk(chunk: &Chunk, wave: &Wave<'_>, nshards: usize) -> ChunkOut {
+    let data: &[u8] = &wave.data;
+    let mut out = ChunkOut {
+        counters: Counters::default(),
+        per_shard: (0..nshards)
+            .map(|_| Vec::with_capacity(chunk.frames as usize / nshards + 16))
+            .collect(),
+        frags: Vec::new(),
+    };
+    let base_ptr = data.as_ptr() as usize;
+    for (i, item) in scan::records(chunk, data, wave.base).enumerate() {
+        let frame = chunk.first_frame + i as u64;
+        let rec = match item {
+            Item::Packet(r) => r,
+            Item::Bad { .. } => {
+                out.counters.total.packets += 1;
+                out.counters.accounting[Outcome::UnreadableRecord.index()] += 1;
+                continue;
+            }
+        };
+        let c = &mut out.counters;
+        c.frame(rec.orig_len, rec.data.len(), rec.ts_ns);
+        let p = net::decode(rec.linktype, rec.data);
+        c.accounting[p.outcome.index()] += 1;
+        c.encaps(p.encap, rec.orig_len);
+        if let Some(ip) = &p.ip {
+            if ip.v6 { &mut c.ipv6 } else { &mut c.ipv4 }.add(rec.orig_len);
+        }
+        match p.outcome {
+            Outcome::Decoded => {
+                let (ip, l4) = (
+                    p.ip.as_ref().expect("decoded has ip"),
+                    p.l4.as_ref().expect("decoded has l4"),
+                );
+                let (key, from_lo) = FlowKey::new(ip, l4, p.vlan);
+                let hash = key.hash();
+                out.per_shard[shard_of(hash, nshards)].push(FlowRec {
+                    key,
+                    hash,
+                    frame,
+                    ts_ns: rec.ts_ns,
+                    wire_len: rec.orig_len,
+                    from_lo,
+                    tcp_flags: if l4.proto == 6 { l4.flags } else { 0 },
+                    src_mac: p.src_mac,
+                    payload_off: (l4.payload.as_ptr() as usize - base_ptr) as u32,
+                    payload_len: l4.payload.len() as u32,
+                });
+            }
+            Outcome::IpFragment => {
+                let ip = p.ip.as_ref().expect("fragment has ip");
+                let f = ip.frag.expect("fragment info");
+                c.ip_outside(ip.src, ip.dst, ip.v6, rec.orig_len, rec.ts_ns, 1);
+                out.frags.push(FragRec {
+                    key: FragKey {
+                        src: ip.src,
+                        dst: ip.dst,
+                        proto: ip.proto,
+                        id: f.id,
+                        v6: ip.v6,
+                    },
+                    frame,
+                    ts_ns: rec.ts_ns,
+                    wire_len: rec.orig_len,
+                    offset: f.offset,
+                    more: f.more,
+                    vlan: p.vlan,
+                    src_mac: p.src_mac,
+                    data: ip.payload.to_vec(),
+                });
+            }
+            Outcome::NonIp => {
+                if let Some(l2) = p.l2 {
+                    c.non_ip(l2, p.src_mac, rec.orig_len, rec.ts_ns);
+                }
+            }
+            _ => {
+                if let Some(ip) = &p.ip {
+                    c.ip_outside(ip.src, ip.dst, ip.v6, rec.orig_len, rec.ts_ns, 1);
+                }
+            }
+        }
+    }
+    out
+}
+
+/// Feeds a fragment; a completed datagram becomes a flow record at the frame that
+/// completed it, and that frame's accounting moves from `ip_fragment` to its outcome.
+fn reassemble(
+    r: &mut Reassembler,
+    f: FragRec,
+    c: &mut Counters,
+    late: &mut [Vec<FlowRec>],
+    nshards: usize,
+) {
+    let Some(d) = r.feed(f) else { return };
+    let last = &d.last;
+    let info = net::IpInfo {
+        v6: d.key.v6,
+        src: d.key.src,
+        dst: d.key.dst,
+        proto: d.key.proto,
+        ttl: 0,
+        frag: None,
+        payload: &d.payload,
+        cut: false,
+    };
+    let p: Packet<'_> = net::decode_datagram(info);
+    c.accounting[Outcome::IpFragment.index()] -= 1;
+    c.accounting[p.outcome.index()] += 1;
+    if p.outcome != Outcome::Decoded {
+        return;
+    }
+    c.ip_outside(
+        d.key.src,
+        d.key.dst,
+        d.key.v6,
+        last.wire_len,
+        last.ts_ns,
+        -1,
+    );
+    let (ip, l4) = (
+        p.ip.as_ref().expect("decoded has ip"),
+        p.l4.as_ref().expect("decoded has l4"),
+    );
+    let (key, from_lo) = FlowKey::new(ip, l4, last.vlan);
+    let hash = key.hash();
+    late[shard_of(hash, nshards)].push(FlowRec {
+        key,
+        hash,
+        frame: last.frame,
+        ts_ns: last.ts_ns,
+        wire_len: last.wire_len,
+        from_lo,
+        tcp_flags: if l4.proto == 6 { l4.flags } else { 0 },
+        src_mac: last.src_mac,
+        payload_off: 0,
+        payload_len: 0,
+    });
+}
+
+/// CPU time of the calling thread.
+pub fn thread_cpu() -> Duration {
+    #[cfg(unix)]
+    {
+        let mut ts = libc::timespec {
+            tv_sec: 0,
+            tv_nsec: 0,
+        };
+        // SAFETY: clock_gettime writes into the timespec we own.
+        if unsafe { libc::clock_gettime(libc::CLOCK_THREAD_CPUTIME_ID, &mut ts) } == 0 {
+            return Duration::new(ts.tv_sec as u64, ts.tv_nsec as u32);
+        }
+    }
+    Duration::ZERO
+}
+
+/// CPU time of the whole process.
+pub fn process_cpu() -> Duration {
+    #[cfg(unix)]
+    {
+        let mut ts = libc::timespec {
+            tv_sec: 0,
+            tv_nsec: 0,
+        };
+        // SAFETY: as above.
+        if unsafe { libc::clock_gettime(libc::CLOCK_PROCESS_CPUTIME_ID, &mut ts) } == 0 {
+            return Duration::new(ts.tv_sec as u64, ts.tv_nsec as u32);
+        }
+    }
+    Duration::ZERO
+}
+
+/// Whether a path looks like something to analyse when walking a directory.
+pub fn is_candidate(p: &Path) -> bool {
+    p.is_file()
+}

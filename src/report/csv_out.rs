@@ -1,0 +1,175 @@
+//! CSV files (RFC 4180 via the `csv` crate): conversations, endpoints, protocols and
+//! the batch's captures table.
+
+use std::io::Write;
+use std::path::Path;
+
+use anyhow::Result;
+
+use super::{addr_text, mac_text, safe_cell, ts_text};
+use crate::aggregate::endpoints::Addr;
+use crate::aggregate::protocols::transport_name;
+use crate::pipeline::{Analysis, CaptureReport};
+
+fn writer(path: &Path) -> Result<csv::Writer<std::io::BufWriter<std::fs::File>>> {
+    let f = std::fs::File::create(path)?;
+    Ok(csv::Writer::from_writer(std::io::BufWriter::with_capacity(
+        1 << 20,
+        f,
+    )))
+}
+
+pub fn conversations(path: &Path, a: &Analysis, digits: u8) -> Result<()> {
+    let mut w = writer(path)?;
+    w.write_record([
+        "transport",
+        "addr_a",
+        "port_a",
+        "addr_b",
+        "port_b",
+        "vlan",
+        "packets_a_b",
+        "bytes_a_b",
+        "packets_b_a",
+        "bytes_b_a",
+        "packets",
+        "bytes",
+        "first_seen",
+        "last_seen",
+        "initiator",
+        "app_protocol",
+        "app_detection",
+    ])?;
+    for (c, app) in a.convs.iter().zip(&a.conv_app) {
+        let (ea, eb) = c.ends();
+        let port = |p: u16| {
+            if c.key.has_ports() {
+                p.to_string()
+            } else {
+                String::new()
+            }
+        };
+        let initiator = match c.initiator {
+            1 => "a",
+            2 => "b",
+            _ => "",
+        };
+        let (app, det) = match app {
+            Some(id) => (id.as_str(), "port"),
+            None => ("", ""),
+        };
+        w.write_record([
+            transport_name(c.key.proto),
+            addr_text(&ea.0, c.key.v6),
+            port(ea.1),
+            addr_text(&eb.0, c.key.v6),
+            port(eb.1),
+            if c.key.vlan == 0 {
+                String::new()
+            } else {
+                c.key.vlan.to_string()
+            },
+            c.packets[0].to_string(),
+            c.bytes[0].to_string(),
+            c.packets[1].to_string(),
+            c.bytes[1].to_string(),
+            c.total_packets().to_string(),
+            c.total_bytes().to_string(),
+            ts_text(c.first_ts, digits),
+            ts_text(c.last_ts, digits),
+            initiator.to_string(),
+            app.to_string(),
+            det.to_string(),
+        ])?;
+    }
+    w.flush()?;
+    Ok(())
+}
+
+pub fn endpoints(path: &Path, a: &Analysis, digits: u8) -> Result<()> {
+    let mut w = writer(path)?;
+    w.write_record([
+        "addr",
+        "mac",
+        "vendor",
+        "packets_sent",
+        "bytes_sent",
+        "packets_received",
+        "bytes_received",
+        "first_seen",
+        "last_seen",
+        "protocols",
+    ])?;
+    for e in &a.endpoints {
+        let addr = match &e.addr {
+            Addr::Ip(b, v6) => addr_text(b, *v6),
+            Addr::Mac(m) => mac_text(m),
+        };
+        let protos: Vec<&str> = e.protocols.iter().map(String::as_str).collect();
+        w.write_record([
+            addr,
+            e.mac.as_ref().map(mac_text).unwrap_or_default(),
+            String::new(),
+            e.sent.packets.to_string(),
+            e.sent.bytes.to_string(),
+            e.received.packets.to_string(),
+            e.received.bytes.to_string(),
+            ts_text(e.first_ts, digits),
+            ts_text(e.last_ts, digits),
+            protos.join(";"),
+        ])?;
+    }
+    w.flush()?;
+    Ok(())
+}
+
+pub fn protocols(path: &Path, a: &Analysis) -> Result<()> {
+    let mut w = writer(path)?;
+    w.write_record([
+        "protocol",
+        "category",
+        "packets",
+        "bytes",
+        "flows",
+        "detection",
+    ])?;
+    for p in &a.protocols {
+        w.write_record([
+            p.protocol.clone(),
+            p.category.to_string(),
+            p.count.packets.to_string(),
+            p.count.bytes.to_string(),
+            p.flows.to_string(),
+            p.detection.name().to_string(),
+        ])?;
+    }
+    w.flush()?;
+    Ok(())
+}
+
+/// One row per input of a batch.
+pub fn captures(path: &Path, reports: &[(&CaptureReport, String)]) -> Result<()> {
+    let mut w = writer(path)?;
+    w.write_record(["path", "status", "packets", "bytes", "error", "output_dir"])?;
+    for (r, dir) in reports {
+        let err = r
+            .fatal
+            .iter()
+            .chain(&r.errors)
+            .next()
+            .map(|e| e.to_string())
+            .unwrap_or_default();
+        w.write_record([
+            safe_cell(&r.path.display().to_string()),
+            r.status().to_string(),
+            r.counters_packets.to_string(),
+            r.counters_bytes.to_string(),
+            safe_cell(&err),
+            safe_cell(dir),
+        ])?;
+    }
+    w.flush()?;
+    let mut f = w.into_inner().map_err(|e| anyhow::anyhow!("{e}"))?;
+    f.flush()?;
+    Ok(())
+}
