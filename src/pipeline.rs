@@ -299,6 +299,9 @@ fn analyze_in_pool(paths: &[PathBuf], opts: &Options) -> Analysis {
                     t_decode.wall += t1.elapsed();
 
                     let t2 = Instant::now();
+                    for out in &outs {
+                        cap_counters.merge(&out.counters);
+                    }
                     let mut late: Vec<Vec<FlowRec>> = vec![Vec::new(); nshards];
                     for out in &outs {
                         for f in &out.frags {
@@ -330,9 +333,6 @@ fn analyze_in_pool(paths: &[PathBuf], opts: &Options) -> Analysis {
                             Ordering::Relaxed,
                         );
                     });
-                    for out in &outs {
-                        cap_counters.merge(&out.counters);
-                    }
                     t_flow.wall += t2.elapsed();
                     if let Some(p) = &opts.progress {
                         p.fetch_add(scanner.pos().saturating_sub(last_pos), Ordering::Relaxed);
@@ -404,6 +404,11 @@ fn work_chunk(chunk: &Chunk, wave: &Wave<'_>, nshards: usize) -> ChunkOut {
                 out.counters.accounting[Outcome::UnreadableRecord.index()] += 1;
                 continue;
             }
+            Item::Custom { len } => {
+                out.counters.total.add(len);
+                out.counters.accounting[Outcome::CustomBlock.index()] += 1;
+                continue;
+            }
         };
         let c = &mut out.counters;
         c.frame(rec.orig_len, rec.data.len(), rec.ts_ns);
@@ -438,6 +443,10 @@ fn work_chunk(chunk: &Chunk, wave: &Wave<'_>, nshards: usize) -> ChunkOut {
                 let ip = p.ip.as_ref().expect("fragment has ip");
                 let f = ip.frag.expect("fragment info");
                 c.ip_outside(ip.src, ip.dst, ip.v6, rec.orig_len, rec.ts_ns, 1);
+                if ip.cut {
+                    // Bytes the capture did not keep cannot be put back together.
+                    continue;
+                }
                 out.frags.push(FragRec {
                     key: FragKey {
                         src: ip.src,

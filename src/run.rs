@@ -265,7 +265,7 @@ fn first_ts(p: &Path, mmap: bool) -> Option<i64> {
     let chunk = wave.chunks.first()?;
     let ts = scan::records(chunk, &wave.data, wave.base).find_map(|i| match i {
         Item::Packet(r) => Some(r.ts_ns),
-        Item::Bad { .. } => None,
+        Item::Bad { .. } | Item::Custom { .. } => None,
     });
     ts
 }

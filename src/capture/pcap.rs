@@ -76,6 +76,19 @@ impl Header {
         MAX_CAPLEN.max(self.snaplen.min(16 << 20))
     }
 
+    /// Captured and original length; files before format version 2.3 stored them the
+    /// other way round.
+    #[inline]
+    pub(crate) fn lengths(&self, rec: &[u8]) -> (u32, u32) {
+        let e = self.magic.endian;
+        let (a, b) = (e.u32(rec, 8), e.u32(rec, 12));
+        if self.version < (2, 3) {
+            (b, a)
+        } else {
+            (a, b)
+        }
+    }
+
     /// Parses the record at the start of `data` (which begins at file offset `offset`).
     /// Returns the record and its total length, or why the header is not acceptable.
     #[inline]
@@ -94,8 +107,7 @@ impl Header {
         let e = self.magic.endian;
         let sec = e.u32(data, 0);
         let frac = e.u32(data, 4);
-        let caplen = e.u32(data, 8);
-        let orig_len = e.u32(data, 12);
+        let (caplen, orig_len) = self.lengths(data);
         if caplen > self.max_caplen() {
             return Err(RecordError::BadLength {
                 caplen,
@@ -134,8 +146,7 @@ impl Header {
         let e = self.magic.endian;
         let sec = e.u32(data, 0);
         let frac = e.u32(data, 4);
-        let caplen = e.u32(data, 8);
-        let orig = e.u32(data, 12);
+        let (caplen, orig) = self.lengths(data);
         let frac_max = if self.magic.nanos {
             1_000_000_000
         } else {

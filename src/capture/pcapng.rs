@@ -11,6 +11,9 @@ pub const SPB_TYPE: u32 = 3;
 pub const NRB_TYPE: u32 = 4;
 pub const ISB_TYPE: u32 = 5;
 pub const EPB_TYPE: u32 = 6;
+/// Custom blocks (copyable and not); Wireshark shows each as a frame.
+pub const CB_TYPE: u32 = 0x0000_0BAD;
+pub const CB_NOCOPY_TYPE: u32 = 0x4000_0BAD;
 const BYTE_ORDER_MAGIC: u32 = 0x1A2B_3C4D;
 /// Blocks larger than this are taken as damage (Wireshark uses the same order of size).
 pub const MAX_BLOCK_LEN: u32 = 16 << 20;

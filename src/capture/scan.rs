@@ -72,6 +72,8 @@ pub struct Scanner {
     frame: u64,
     pcap: Option<pcap::Header>,
     section: Option<Arc<Section>>,
+    /// A section or interface change waiting for the current chunk to be cut.
+    next_section: Option<Arc<Section>>,
     last_sec: Option<u32>,
     done: bool,
     pub info: ScanInfo,
@@ -114,6 +116,7 @@ impl Scanner {
             frame: 0,
             pcap: None,
             section: None,
+            next_section: None,
             last_sec: None,
             done: false,
             info: ScanInfo::default(),
@@ -224,6 +227,7 @@ impl Scanner {
                                 // A section or interface block changed the context: the
                                 // records before it form their own chunk.
                                 cut(&mut chunks, self, cstart, before_ctx_change, cfirst);
+                                self.section = self.next_section.take();
                                 cstart = at;
                                 cfirst = self.frame + 1;
                                 Step::Next
@@ -336,7 +340,7 @@ impl Scanner {
         let changed = match blk.block_type {
             pcapng::SHB_TYPE => {
                 let endian = pcapng::section_endian(&data[*at..]).unwrap_or(sec.endian);
-                self.section = Some(Arc::new(Section {
+                self.next_section = Some(Arc::new(Section {
                     endian,
                     interfaces: Vec::new(),
                 }));
@@ -355,7 +359,7 @@ impl Scanner {
                 self.info.precision = self.info.precision.max(ifc.precision_digits());
                 self.info.interfaces += 1;
                 s.interfaces.push(ifc);
-                self.section = Some(Arc::new(s));
+                self.next_section = Some(Arc::new(s));
                 true
             }
             pcapng::EPB_TYPE | pcapng::SPB_TYPE | pcapng::OPB_TYPE => {
@@ -374,6 +378,10 @@ impl Scanner {
                         ),
                     }),
                 }
+                false
+            }
+            pcapng::CB_TYPE | pcapng::CB_NOCOPY_TYPE => {
+                self.frame += 1;
                 false
             }
             pcapng::ISB_TYPE => {
@@ -450,7 +458,7 @@ impl Scanner {
             let mut ok = 0;
             // A genuine record is followed by more genuine records or by the end.
             while ok < 3 && h.plausible(&data[q..], near) {
-                q += rh + h.magic.endian.u32(data, q + 8) as usize;
+                q += rh + h.lengths(&data[q..]).0 as usize;
                 ok += 1;
                 if q == data.len() && at_eof {
                     ok = 3;
@@ -481,7 +489,13 @@ impl Scanner {
 /// A record inside a chunk, or a packet block the scanner found unusable.
 pub enum Item<'a> {
     Packet(Record<'a>),
-    Bad { offset: u64 },
+    Bad {
+        offset: u64,
+    },
+    /// A pcapng custom block: a frame in Wireshark's numbering, with `len` data bytes.
+    Custom {
+        len: u32,
+    },
 }
 
 /// Walks the records of a chunk. The scanner validated them, so this never fails; a
@@ -504,6 +518,12 @@ pub fn records<'a>(
                 Ctx::Pcapng(sec) => {
                     let blk = pcapng::block(&data[at..chunk.end], sec.endian).ok()?;
                     at += blk.total_len;
+                    if matches!(blk.block_type, pcapng::CB_TYPE | pcapng::CB_NOCOPY_TYPE) {
+                        // The body starts with the private enterprise number.
+                        return Some(Item::Custom {
+                            len: blk.body.len().saturating_sub(4) as u32,
+                        });
+                    }
                     match pcapng::packet(&blk, sec, off) {
                         Ok(Some(rec)) => return Some(Item::Packet(rec)),
                         Ok(None) => continue,

@@ -139,8 +139,12 @@ pub(crate) fn ipv6<'a>(b: &'a [u8], p: &mut Packet<'a>) -> Next<'a> {
 pub(crate) fn enter<'a>(info: IpInfo<'a>, p: &mut Packet<'a>) -> Next<'a> {
     p.ip = Some(info);
     p.l4 = None;
-    if info.frag.is_some() {
-        return Next::Done(Outcome::IpFragment);
+    if let Some(f) = info.frag {
+        // A fragment the capture cut cannot be reassembled; like Wireshark, read the
+        // transport header of a cut first fragment directly.
+        if !(info.cut && f.offset == 0) {
+            return Next::Done(Outcome::IpFragment);
+        }
     }
     transport::dispatch(info.proto, info.payload, p)
 }

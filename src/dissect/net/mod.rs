@@ -31,10 +31,12 @@ pub enum Outcome {
     UnsupportedLinktype,
     /// A packet record the capture file itself damaged.
     UnreadableRecord,
+    /// A pcapng custom block, which Wireshark lists as a frame of its own.
+    CustomBlock,
 }
 
 impl Outcome {
-    pub const ALL: [Outcome; 7] = [
+    pub const ALL: [Outcome; 8] = [
         Outcome::Decoded,
         Outcome::NonIp,
         Outcome::IpFragment,
@@ -42,6 +44,7 @@ impl Outcome {
         Outcome::Malformed,
         Outcome::UnsupportedLinktype,
         Outcome::UnreadableRecord,
+        Outcome::CustomBlock,
     ];
 
     pub fn name(self) -> &'static str {
@@ -53,6 +56,7 @@ impl Outcome {
             Outcome::Malformed => "malformed",
             Outcome::UnsupportedLinktype => "unsupported_linktype",
             Outcome::UnreadableRecord => "unreadable_record",
+            Outcome::CustomBlock => "pcapng_custom_block",
         }
     }
 
