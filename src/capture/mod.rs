@@ -90,6 +90,7 @@ pub mod linktype {
     pub const IPV4: u16 = 228;
     pub const IPV6: u16 = 229;
     pub const LINUX_SLL2: u16 = 276;
+    pub const PPI: u16 = 192;
 
     /// Short name for summaries; unknown values keep their number.
     pub fn name(lt: u16) -> String {
@@ -107,7 +108,7 @@ pub mod linktype {
             LINUX_SLL2 => "linux_sll2",
             105 => "ieee802_11",
             127 => "ieee802_11_radiotap",
-            192 => "ppi",
+            PPI => "ppi",
             _ => return format!("linktype_{lt}"),
         };
         s.to_string()

@@ -57,7 +57,7 @@ pub fn summary(path: &Path, a: &Analysis, digits: u8) -> Result<()> {
     let c = &a.counters;
     let has = c.total.packets > 0;
     let duration = if has {
-        (c.last_ts - c.first_ts) as f64 / 1e9
+        (c.last_ts as i128 - c.first_ts as i128) as f64 / 1e9
     } else {
         0.0
     };

@@ -17,7 +17,23 @@ pub(crate) fn start<'a>(linktype: u16, b: &'a [u8], p: &mut Packet<'a>) -> Next<
             Some(rest) => Next::Type(u16::from_be_bytes([b[2], b[3]]), rest),
             None => Next::Done(Outcome::Truncated),
         },
+        lt::PPI => ppi(b, p),
         _ => Next::Done(Outcome::UnsupportedLinktype),
+    }
+}
+
+/// Per-Packet Information header: little-endian length and the inner link type.
+fn ppi<'a>(b: &'a [u8], p: &mut Packet<'a>) -> Next<'a> {
+    let Some(h) = b.get(..8) else {
+        return Next::Done(Outcome::Truncated);
+    };
+    let len = u16::from_le_bytes([h[2], h[3]]) as usize;
+    let dlt = u32::from_le_bytes([h[4], h[5], h[6], h[7]]);
+    match (b.get(len..), u16::try_from(dlt)) {
+        (_, Ok(lt::PPI)) | (_, Err(_)) => Next::Done(Outcome::UnsupportedLinktype),
+        (None, _) => Next::Done(Outcome::Truncated),
+        (Some(rest), Ok(inner)) if len >= 8 => start(inner, rest, p),
+        _ => Next::Done(Outcome::Malformed),
     }
 }
 
