@@ -469,6 +469,24 @@ fn work_chunk(chunk: &Chunk, wave: &Wave<'_>, nshards: usize) -> ChunkOut {
                 if let Some(l2) = p.l2 {
                     c.non_ip(l2, p.src_mac, rec.orig_len, rec.ts_ns);
                 }
+                // A tunnel (VXLAN, Geneve) carrying a frame without IP: the carrier's
+                // header is the innermost IP header, so its conversation counts.
+                if let (Some(ip), Some(l4)) = (&p.ip, &p.l4) {
+                    let (key, from_lo) = FlowKey::new(ip, l4, p.vlan);
+                    let hash = key.hash();
+                    out.per_shard[shard_of(hash, nshards)].push(FlowRec {
+                        key,
+                        hash,
+                        frame,
+                        ts_ns: rec.ts_ns,
+                        wire_len: rec.orig_len,
+                        from_lo,
+                        tcp_flags: 0,
+                        src_mac: p.src_mac,
+                        payload_off: 0,
+                        payload_len: 0,
+                    });
+                }
             }
             _ => {
                 if let Some(ip) = &p.ip {

@@ -47,6 +47,9 @@ pub(crate) fn ipv4<'a>(b: &'a [u8], p: &mut Packet<'a>) -> Next<'a> {
         Err(_) => return Next::Done(Outcome::Malformed),
     };
     let hl = h.slice().len();
+    if !options_valid(h.options()) {
+        return Next::Done(Outcome::Malformed);
+    }
     let total = h.total_len() as usize;
     // A total length below the header (TSO offload captures) falls back to the slice.
     let end = if total < hl {
@@ -71,6 +74,35 @@ pub(crate) fn ipv4<'a>(b: &'a [u8], p: &mut Packet<'a>) -> Next<'a> {
         cut: total > b.len(),
     };
     enter(info, p)
+}
+
+/// IPv4 options (RFC 791 section 3.1): single-byte EOL/NOP, else type, length >= 2,
+/// within the header. Wireshark stops at a bogus option, so ottr does too.
+fn options_valid(mut o: &[u8]) -> bool {
+    while let Some(&t) = o.first() {
+        match t {
+            0 => return true,
+            1 => o = &o[1..],
+            _ => match o.get(1) {
+                Some(&l) if l >= min_option_len(t) && (l as usize) <= o.len() => {
+                    o = &o[l as usize..]
+                }
+                _ => return false,
+            },
+        }
+    }
+    true
+}
+
+/// Smallest valid length of an IPv4 option (RFC 791, RFC 1108, RFC 2113, RFC 4782).
+fn min_option_len(t: u8) -> u8 {
+    match t {
+        7 | 130 | 131 | 133 | 137 => 3, // record route, security, source routes
+        68 | 136 | 148 => 4,            // timestamp, stream id, router alert
+        25 => 8,                        // quick-start
+        82 => 12,                       // traceroute
+        _ => 2,
+    }
 }
 
 pub(crate) fn ipv6<'a>(b: &'a [u8], p: &mut Packet<'a>) -> Next<'a> {
