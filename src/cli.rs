@@ -71,12 +71,22 @@ pub struct AnalyzeArgs {
     pub no_mmap: bool,
 
     /// Bytes per parallel work unit; accepts K, M and G suffixes.
-    #[arg(long, value_name = "SIZE", default_value = "4M", value_parser = parse_size)]
+    #[arg(long, value_name = "SIZE", default_value = "2M", value_parser = parse_size)]
     pub chunk_size: usize,
 
     /// Directory whose catalog files replace the built-in ones (see catalogs/README.md).
     #[arg(long, value_name = "DIR")]
     pub catalog_dir: Option<PathBuf>,
+
+    /// Skip the SHA-256 of each input (summary.json and run.json then leave `sha256`
+    /// empty). Hashing runs beside the analysis but costs a core-second per ~1.5 GB.
+    #[arg(long)]
+    pub no_hash: bool,
+
+    /// Walk every record header to cut chunks instead of guessing pcap chunk boundaries
+    /// and confirming them in the workers (for testing; outputs are identical).
+    #[arg(long, hide = true)]
+    pub exact_scan: bool,
 
     /// No progress bar and no summary on stderr.
     #[arg(short, long)]

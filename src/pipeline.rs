@@ -18,7 +18,7 @@ use rayon::prelude::*;
 use crate::aggregate::endpoints::{self, Endpoint};
 use crate::aggregate::protocols::{self, app_protocol, transport_name, ProtocolRow};
 use crate::aggregate::Counters;
-use crate::capture::scan::{self, Chunk, Item, Scanner, Wave};
+use crate::capture::scan::{self, Chunk, Ctx, Item, Scanner, Wave};
 use crate::capture::source::Source;
 use crate::capture::{CaptureError, Format};
 use crate::catalog::Catalog;
@@ -32,6 +32,10 @@ pub struct Options {
     pub threads: usize,
     pub chunk_bytes: usize,
     pub use_mmap: bool,
+    /// Compute each input's SHA-256.
+    pub hash: bool,
+    /// Guess pcap chunk boundaries and let the workers confirm them.
+    pub speculate: bool,
     /// Bytes read so far, for the progress bar.
     pub progress: Option<Arc<AtomicU64>>,
 }
@@ -40,8 +44,10 @@ impl Options {
     pub fn new(threads: usize) -> Options {
         Options {
             threads: threads.max(1),
-            chunk_bytes: 4 << 20,
+            chunk_bytes: 2 << 20,
             use_mmap: true,
+            hash: true,
+            speculate: true,
             progress: None,
         }
     }
@@ -184,11 +190,21 @@ fn sort_convs(convs: &mut [Conv]) {
     });
 }
 
-/// Output of one chunk worker.
+/// Output of one chunk worker. Frame numbers inside are local to the chunk (1-based)
+/// until the wave is confirmed and `frame_offset` is known.
 struct ChunkOut {
     counters: Counters,
     per_shard: Vec<Vec<FlowRec>>,
     frags: Vec<FragRec>,
+    /// Records in the chunk.
+    frames: u64,
+    /// The chunk's records chained from its start to exactly its end.
+    clean: bool,
+    /// Records longer than the snaplen: (offset, captured length, snaplen).
+    long_records: Vec<(u64, u32, u32)>,
+    /// Frames in the capture before this chunk.
+    frame_offset: u64,
+    last_ts: Option<i64>,
 }
 
 /// Analyses `paths` as one continuous recording (one path, or `--combine`).
@@ -247,10 +263,12 @@ fn analyze_in_pool(paths: &[PathBuf], opts: &Options) -> Analysis {
         std::thread::scope(|scope| {
             // The digest runs beside the analysis; on a warm page cache it is hidden
             // behind the decode work.
-            let hasher = scope.spawn(|| {
-                let t = Instant::now();
-                let c = thread_cpu();
-                (src.sha256(), t.elapsed(), thread_cpu().saturating_sub(c))
+            let hasher = opts.hash.then(|| {
+                scope.spawn(|| {
+                    let t = Instant::now();
+                    let c = thread_cpu();
+                    (src.sha256(), t.elapsed(), thread_cpu().saturating_sub(c))
+                })
             });
             let mut scanner = match Scanner::open(&src) {
                 Ok(s) => Some(s),
@@ -261,89 +279,97 @@ fn analyze_in_pool(paths: &[PathBuf], opts: &Options) -> Analysis {
             };
             if let Some(scanner) = scanner.as_mut() {
                 rep.format = Some(scanner.format);
-                let waves_chunks = opts.threads * 4;
+                scanner.speculate = opts.speculate;
+                let waves_chunks = opts.threads * 8;
                 let mut last_pos = 0u64;
-                loop {
-                    let t0 = Instant::now();
-                    let c0 = thread_cpu();
-                    let wave = match scanner.next_wave(&src, opts.chunk_bytes, waves_chunks) {
-                        Ok(Some(w)) => w,
-                        Ok(None) => break,
-                        Err(e) => {
-                            rep.errors.push(CaptureError {
-                                offset: 0,
-                                skipped_bytes: 0,
-                                message: format!("read error: {e}"),
-                            });
-                            break;
-                        }
-                    };
-                    src.prefetch(scanner.pos(), opts.chunk_bytes * waves_chunks);
-                    t_scan.wall += t0.elapsed();
-                    t_scan.cpu += thread_cpu().saturating_sub(c0);
-
-                    let t1 = Instant::now();
-                    let outs: Vec<ChunkOut> = wave
-                        .chunks
-                        .par_iter()
-                        .map(|c| {
-                            let c0 = thread_cpu();
-                            let out = work_chunk(c, &wave, nshards);
-                            cpu_decode.fetch_add(
-                                thread_cpu().saturating_sub(c0).as_nanos() as u64,
-                                Ordering::Relaxed,
-                            );
-                            out
-                        })
-                        .collect();
-                    t_decode.wall += t1.elapsed();
-
-                    let t2 = Instant::now();
-                    for out in &outs {
-                        cap_counters.merge(&out.counters);
-                    }
-                    let mut late: Vec<Vec<FlowRec>> = vec![Vec::new(); nshards];
-                    for out in &outs {
-                        for f in &out.frags {
-                            reassemble(
-                                &mut reasm,
-                                f.clone(),
-                                &mut cap_counters,
-                                &mut late,
-                                nshards,
-                            );
-                        }
-                    }
-                    shards.par_iter_mut().enumerate().for_each(|(i, s)| {
-                        let c0 = thread_cpu();
-                        let mut late_it = late[i].iter().peekable();
-                        for out in &outs {
-                            for r in &out.per_shard[i] {
-                                while let Some(l) = late_it.next_if(|l| l.frame < r.frame) {
-                                    s.update(l, ci as u32);
-                                }
-                                s.update(r, ci as u32);
+                let mut read_error = None;
+                let mut flow = FlowState {
+                    shards: &mut shards,
+                    reasm: &mut reasm,
+                    counters: &mut cap_counters,
+                    capture: ci as u32,
+                    cpu: &cpu_flow,
+                    wall: Duration::ZERO,
+                };
+                // Three waves in flight: scan n+2 beside decode n+1 beside flow n.
+                let mut decoding = scan_wave(
+                    scanner,
+                    &src,
+                    opts,
+                    waves_chunks,
+                    &mut read_error,
+                    &mut t_scan,
+                );
+                let mut pending: Option<(Wave<'_>, Vec<ChunkOut>)> = None;
+                let mut frames_before = 0u64;
+                while decoding.is_some() || pending.is_some() {
+                    let ((next, outs), ()) = rayon::join(
+                        || {
+                            rayon::join(
+                                || match decoding {
+                                    Some(_) => scan_wave(
+                                        scanner,
+                                        &src,
+                                        opts,
+                                        waves_chunks,
+                                        &mut read_error,
+                                        &mut t_scan,
+                                    ),
+                                    None => None,
+                                },
+                                || {
+                                    decoding.as_ref().map(|w| {
+                                        decode_wave(w, nshards, &cpu_decode, &mut t_decode)
+                                    })
+                                },
+                            )
+                        },
+                        || {
+                            if let Some((_, outs)) = &pending {
+                                flow.run(outs);
                             }
+                        },
+                    );
+                    let wave = decoding.take();
+                    let mut outs = outs;
+                    if let (Some(w), Some(o)) = (&wave, outs.as_mut()) {
+                        if !confirm(w, o, &mut frames_before, scanner, &mut rep) {
+                            // A guessed boundary was wrong or the wave holds damage:
+                            // walk it record by record instead.
+                            scanner.rewind(w.base);
+                            drop(next);
+                            decoding = scan_wave(
+                                scanner,
+                                &src,
+                                opts,
+                                waves_chunks,
+                                &mut read_error,
+                                &mut t_scan,
+                            );
+                            pending = None;
+                            continue;
                         }
-                        for l in late_it {
-                            s.update(l, ci as u32);
-                        }
-                        cpu_flow.fetch_add(
-                            thread_cpu().saturating_sub(c0).as_nanos() as u64,
-                            Ordering::Relaxed,
-                        );
-                    });
-                    t_flow.wall += t2.elapsed();
+                    }
+                    pending = wave.zip(outs);
+                    decoding = next;
                     if let Some(p) = &opts.progress {
                         p.fetch_add(scanner.pos().saturating_sub(last_pos), Ordering::Relaxed);
                         last_pos = scanner.pos();
                     }
                 }
+                t_flow.wall += flow.wall;
+                if let Some(e) = read_error {
+                    rep.errors.push(CaptureError {
+                        offset: scanner.pos(),
+                        skipped_bytes: 0,
+                        message: format!("read error: {e}"),
+                    });
+                }
                 let info = std::mem::take(&mut scanner.info);
                 rep.linktypes = info.linktypes.into_iter().collect();
                 rep.precision = info.precision;
                 rep.errors.extend(info.errors);
-                rep.warnings = info.warnings;
+                rep.warnings.extend(info.warnings);
                 rep.suppressed = info.suppressed;
                 rep.skipped_bytes = info.skipped_bytes;
                 rep.sections = info.sections;
@@ -351,10 +377,12 @@ fn analyze_in_pool(paths: &[PathBuf], opts: &Options) -> Analysis {
                 rep.interface_drops = info.interface_drops;
                 rep.names = info.names;
             }
-            let (sha, wall, cpu) = hasher.join().expect("hash thread");
-            rep.sha256 = sha.unwrap_or_default();
-            t_hash.wall += wall;
-            t_hash.cpu += cpu;
+            if let Some(h) = hasher {
+                let (sha, wall, cpu) = h.join().expect("hash thread");
+                rep.sha256 = sha.unwrap_or_default();
+                t_hash.wall += wall;
+                t_hash.cpu += cpu;
+            }
         });
         rep.counters_packets = cap_counters.total.packets;
         rep.counters_bytes = cap_counters.total.bytes;
@@ -384,19 +412,166 @@ fn analyze_in_pool(paths: &[PathBuf], opts: &Options) -> Analysis {
     a
 }
 
+/// Numbers a decoded wave's frames and, for a speculative wave, checks that its
+/// chunks chain exactly. Returns false when the wave must be walked again.
+fn confirm(
+    wave: &Wave<'_>,
+    outs: &mut [ChunkOut],
+    frames_before: &mut u64,
+    scanner: &mut Scanner,
+    rep: &mut CaptureReport,
+) -> bool {
+    if wave.speculative && !outs.iter().all(|o| o.clean) {
+        return false;
+    }
+    for o in outs.iter_mut() {
+        o.frame_offset = *frames_before;
+        *frames_before += o.frames;
+        for &(offset, caplen, snaplen) in &o.long_records {
+            if rep.warnings.len() < 100 {
+                rep.warnings.push(CaptureError {
+                    offset,
+                    skipped_bytes: 0,
+                    message: scan::snaplen_warning(caplen, snaplen),
+                });
+            } else {
+                rep.suppressed += 1;
+            }
+        }
+    }
+    if wave.speculative {
+        if let Some(ts) = outs.iter().rev().find_map(|o| o.last_ts) {
+            scanner.confirmed(ts);
+        }
+    }
+    true
+}
+
+/// Cuts the next wave; a read error ends the capture.
+fn scan_wave<'s>(
+    scanner: &mut Scanner,
+    src: &'s Source,
+    opts: &Options,
+    chunks: usize,
+    err: &mut Option<std::io::Error>,
+    t: &mut StageTime,
+) -> Option<Wave<'s>> {
+    let t0 = Instant::now();
+    let c0 = thread_cpu();
+    let w = scanner
+        .next_wave(src, opts.chunk_bytes, chunks)
+        .unwrap_or_else(|e| {
+            *err = Some(e);
+            None
+        });
+    if w.is_some() {
+        src.prefetch(scanner.pos(), opts.chunk_bytes * chunks);
+    }
+    t.wall += t0.elapsed();
+    t.cpu += thread_cpu().saturating_sub(c0);
+    w
+}
+
+/// Decodes a wave's chunks in parallel; results come back in chunk order.
+fn decode_wave(
+    wave: &Wave<'_>,
+    nshards: usize,
+    cpu: &AtomicU64,
+    t: &mut StageTime,
+) -> Vec<ChunkOut> {
+    let t0 = Instant::now();
+    let outs = wave
+        .chunks
+        .par_iter()
+        .map(|c| {
+            let c0 = thread_cpu();
+            let out = work_chunk(c, wave, nshards);
+            cpu.fetch_add(
+                thread_cpu().saturating_sub(c0).as_nanos() as u64,
+                Ordering::Relaxed,
+            );
+            out
+        })
+        .collect();
+    t.wall += t0.elapsed();
+    outs
+}
+
+/// The per-capture state the flow phase updates, one wave at a time, in order.
+struct FlowState<'a> {
+    shards: &'a mut [ShardTable],
+    reasm: &'a mut Reassembler,
+    counters: &'a mut Counters,
+    capture: u32,
+    cpu: &'a AtomicU64,
+    wall: Duration,
+}
+
+impl FlowState<'_> {
+    /// Merges a decoded wave's counters, reassembles its fragments, then lets every
+    /// shard update its flows from the wave's records in frame order.
+    fn run(&mut self, outs: &[ChunkOut]) {
+        let t0 = Instant::now();
+        let nshards = self.shards.len();
+        for out in outs {
+            self.counters.merge(&out.counters);
+        }
+        let mut late: Vec<Vec<FlowRec>> = vec![Vec::new(); nshards];
+        for out in outs {
+            for f in &out.frags {
+                let mut f = f.clone();
+                f.frame += out.frame_offset;
+                reassemble(self.reasm, f, self.counters, &mut late, nshards);
+            }
+        }
+        let (ci, cpu) = (self.capture, self.cpu);
+        self.shards.par_iter_mut().enumerate().for_each(|(i, s)| {
+            let c0 = thread_cpu();
+            let mut late_it = late[i].iter().peekable();
+            for out in outs {
+                let off = out.frame_offset;
+                for r in &out.per_shard[i] {
+                    while let Some(l) = late_it.next_if(|l| l.frame < r.frame + off) {
+                        s.update(l, ci, 0);
+                    }
+                    s.update(r, ci, off);
+                }
+            }
+            for l in late_it {
+                s.update(l, ci, 0);
+            }
+            cpu.fetch_add(
+                thread_cpu().saturating_sub(c0).as_nanos() as u64,
+                Ordering::Relaxed,
+            );
+        });
+        self.wall += t0.elapsed();
+    }
+}
+
 /// Decodes every record of a chunk.
 fn work_chunk(chunk: &Chunk, wave: &Wave<'_>, nshards: usize) -> ChunkOut {
     let data: &[u8] = &wave.data;
+    let expect = (chunk.end - chunk.start) / 96 / nshards + 16;
     let mut out = ChunkOut {
         counters: Counters::default(),
-        per_shard: (0..nshards)
-            .map(|_| Vec::with_capacity(chunk.frames as usize / nshards + 16))
-            .collect(),
+        per_shard: (0..nshards).map(|_| Vec::with_capacity(expect)).collect(),
         frags: Vec::new(),
+        frames: 0,
+        clean: true,
+        long_records: Vec::new(),
+        frame_offset: 0,
+        last_ts: None,
+    };
+    let snaplen = match &chunk.ctx {
+        Ctx::Pcap(h) if chunk.speculative => h.snaplen,
+        _ => 0,
     };
     let base_ptr = data.as_ptr() as usize;
-    for (i, item) in scan::records(chunk, data, wave.base).enumerate() {
-        let frame = chunk.first_frame + i as u64;
+    let mut walk = scan::records(chunk, data, wave.base);
+    for item in walk.by_ref() {
+        out.frames += 1;
+        let frame = out.frames;
         let rec = match item {
             Item::Packet(r) => r,
             Item::Bad { .. } => {
@@ -410,6 +585,11 @@ fn work_chunk(chunk: &Chunk, wave: &Wave<'_>, nshards: usize) -> ChunkOut {
                 continue;
             }
         };
+        if snaplen > 0 && rec.data.len() as u32 > snaplen {
+            out.long_records
+                .push((rec.offset, rec.data.len() as u32, snaplen));
+        }
+        out.last_ts = Some(rec.ts_ns);
         let c = &mut out.counters;
         c.frame(rec.orig_len, rec.data.len(), rec.ts_ns);
         let p = net::decode(rec.linktype, rec.data);
@@ -495,6 +675,7 @@ fn work_chunk(chunk: &Chunk, wave: &Wave<'_>, nshards: usize) -> ChunkOut {
             }
         }
     }
+    out.clean = walk.clean();
     out
 }
 

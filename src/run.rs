@@ -42,6 +42,8 @@ pub fn analyze(args: &AnalyzeArgs, argv: &[String]) -> Result<i32> {
     let mut opts = Options::new(threads);
     opts.chunk_bytes = args.chunk_size;
     opts.use_mmap = !args.no_mmap;
+    opts.hash = !args.no_hash;
+    opts.speculate = !args.exact_scan;
     opts.progress = Some(progress.clone());
     let bar = Progress::start(
         !args.quiet && std::io::stderr().is_terminal(),

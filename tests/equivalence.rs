@@ -48,7 +48,7 @@ fn outputs_do_not_depend_on_threads_chunks_or_mmap() {
     ];
     let tmp = tempfile::tempdir().unwrap();
     let base = tmp.path().join("base");
-    let code = run(&["--threads", "1"], &targets, &base);
+    let code = run(&["--threads", "1", "--exact-scan"], &targets, &base);
     assert!(code == 0 || code == 1, "exit {code}");
     let want = snapshot(&base);
     assert!(
@@ -64,6 +64,8 @@ fn outputs_do_not_depend_on_threads_chunks_or_mmap() {
         &["--threads", "1", "--chunk-size", "64"],
         &["--threads", "2", "--no-mmap"],
         &["--threads", "8", "--no-mmap", "--chunk-size", "300"],
+        &["--threads", "2", "--chunk-size", "4K"],
+        &["--threads", "1", "--chunk-size", "8K", "--no-mmap"],
     ];
     for (i, v) in variants.iter().enumerate() {
         let out = tmp.path().join(format!("v{i}"));
@@ -120,4 +122,67 @@ fn combine_joins_flows_across_rotated_files() {
     };
     assert_eq!(packets(&out_sep.join("rollup")), packets(&out_whole));
     assert!(packets(&out_sep.join("part-a")) < packets(&out_whole));
+}
+
+/// A pcap large enough for speculative chunking: the dnp3 fixture's records repeated,
+/// with time moving forward.
+fn big_pcap(copies: usize) -> Vec<u8> {
+    let data = std::fs::read(fixtures().join("equiv/dnp3_example.pcap")).unwrap();
+    let mut out = data[..24].to_vec();
+    for k in 0..copies {
+        let mut at = 24;
+        while at + 16 <= data.len() {
+            let caplen = u32::from_le_bytes(data[at + 8..at + 12].try_into().unwrap()) as usize;
+            let mut rec = data[at..at + 16 + caplen].to_vec();
+            let sec = u32::from_le_bytes(rec[..4].try_into().unwrap()) + (k as u32) * 200;
+            rec[..4].copy_from_slice(&sec.to_le_bytes());
+            out.extend(rec);
+            at += 16 + caplen;
+        }
+    }
+    out
+}
+
+#[test]
+fn speculative_chunking_equals_walking_even_with_damage() {
+    let tmp = tempfile::tempdir().unwrap();
+    let clean = big_pcap(40);
+    let mut damaged = clean.clone();
+    // A record length that lies, two thirds in: the wave holding it must be walked.
+    let mut at = 24;
+    while at < damaged.len() * 2 / 3 {
+        at += 16 + u32::from_le_bytes(damaged[at + 8..at + 12].try_into().unwrap()) as usize;
+    }
+    damaged[at + 8..at + 12].copy_from_slice(&0x00ff_ffffu32.to_le_bytes());
+    for (name, bytes) in [("clean.pcap", &clean), ("damaged.pcap", &damaged)] {
+        let p = tmp.path().join(name);
+        std::fs::write(&p, bytes).unwrap();
+        let base = tmp.path().join(format!("{name}-exact"));
+        let code = run(
+            &["--exact-scan", "--threads", "1"],
+            std::slice::from_ref(&p),
+            &base,
+        );
+        assert_eq!(code, if name == "clean.pcap" { 0 } else { 1 });
+        let want = snapshot(&base);
+        for (i, v) in [
+            ["--chunk-size", "4K"],
+            ["--chunk-size", "64K"],
+            ["--chunk-size", "300K"],
+        ]
+        .iter()
+        .enumerate()
+        {
+            for threads in ["1", "2"] {
+                let out = tmp.path().join(format!("{name}-{i}-{threads}"));
+                let mut args = v.to_vec();
+                args.extend(["--threads", threads]);
+                assert_eq!(run(&args, std::slice::from_ref(&p), &out), code);
+                let got = snapshot(&out);
+                for (k, bytes) in &want {
+                    assert!(got[k] == *bytes, "{name}: {k} differs with {args:?}");
+                }
+            }
+        }
+    }
 }

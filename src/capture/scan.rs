@@ -31,10 +31,10 @@ pub struct Chunk {
     /// Byte range inside the wave's window.
     pub start: usize,
     pub end: usize,
-    /// 1-based number of the chunk's first frame in the capture.
-    pub first_frame: u64,
-    pub frames: u64,
     pub ctx: Ctx,
+    /// The boundaries were guessed, not walked: the worker must confirm that its
+    /// records chain from `start` to exactly `end` (see [`Records::clean`]).
+    pub speculative: bool,
 }
 
 /// A window of the capture and the chunks cut from it.
@@ -43,6 +43,7 @@ pub struct Wave<'s> {
     pub base: u64,
     pub data: Window<'s>,
     pub chunks: Vec<Chunk>,
+    pub speculative: bool,
 }
 
 /// Facts about the capture gathered while scanning.
@@ -76,6 +77,8 @@ pub struct Scanner {
     next_section: Option<Arc<Section>>,
     last_sec: Option<u32>,
     done: bool,
+    /// Guess chunk boundaries instead of walking every record (pcap only).
+    pub speculate: bool,
     pub info: ScanInfo,
 }
 
@@ -119,6 +122,7 @@ impl Scanner {
             next_section: None,
             last_sec: None,
             done: false,
+            speculate: true,
             info: ScanInfo::default(),
         };
         match format {
@@ -180,6 +184,102 @@ impl Scanner {
         chunk_bytes: usize,
         max_chunks: usize,
     ) -> io::Result<Option<Wave<'s>>> {
+        if self.speculate && self.format == Format::Pcap && !self.done {
+            if let Some(w) = self.speculative_wave(src, chunk_bytes, max_chunks)? {
+                return Ok(Some(w));
+            }
+        }
+        self.exact_wave(src, chunk_bytes, max_chunks)
+    }
+
+    /// Reads again from `pos` with exact scanning, after a speculative wave failed
+    /// its check (damage, or a guessed boundary that was not one).
+    pub fn rewind(&mut self, pos: u64) {
+        self.pos = pos;
+        self.done = false;
+        self.speculate = false;
+    }
+
+    /// Cuts a wave without walking it: each chunk boundary is the first offset past
+    /// the nominal one where a run of plausible records starts. The workers confirm
+    /// the chain; `None` when this wave should be walked instead (the end of the file,
+    /// no plausible boundary).
+    fn speculative_wave<'s>(
+        &mut self,
+        src: &'s Source,
+        chunk_bytes: usize,
+        max_chunks: usize,
+    ) -> io::Result<Option<Wave<'s>>> {
+        let h = self.pcap.expect("pcap scanner has a header");
+        let chunk_bytes = chunk_bytes.max(4096);
+        let slack = h.magic.record_header_len + h.max_caplen() as usize;
+        let want = chunk_bytes.saturating_mul(max_chunks.max(1));
+        let base = self.pos;
+        if base + (want + 4 * slack) as u64 > self.len {
+            return Ok(None);
+        }
+        let data = src.window(base, want + 4 * slack)?;
+        let near = self.last_sec;
+        let mut chunks = Vec::with_capacity(max_chunks);
+        let mut start = 0usize;
+        for k in 1..=max_chunks.max(1) {
+            let Some(end) = self.probe_pcap(&data, k * chunk_bytes, slack, near) else {
+                return Ok(None);
+            };
+            chunks.push(Chunk {
+                start,
+                end,
+                ctx: Ctx::Pcap(h),
+                speculative: true,
+            });
+            start = end;
+        }
+        self.pos = base + start as u64;
+        Ok(Some(Wave {
+            base,
+            data,
+            chunks,
+            speculative: true,
+        }))
+    }
+
+    /// First offset at or after `from` where four plausible records chain.
+    fn probe_pcap(
+        &self,
+        data: &[u8],
+        from: usize,
+        limit: usize,
+        near: Option<u32>,
+    ) -> Option<usize> {
+        let h = self.pcap?;
+        let rh = h.magic.record_header_len;
+        for p in from..(from + limit).min(data.len().saturating_sub(rh)) {
+            let near = near.unwrap_or_else(|| h.magic.endian.u32(data, p));
+            let mut q = p;
+            let mut ok = 0;
+            while ok < 4 && q + rh <= data.len() && h.plausible(&data[q..], near) {
+                q += rh + h.lengths(&data[q..]).0 as usize;
+                ok += 1;
+            }
+            if ok == 4 {
+                return Some(p);
+            }
+        }
+        None
+    }
+
+    /// The chain of a speculative wave was confirmed: remember its last timestamp
+    /// for later plausibility checks.
+    pub fn confirmed(&mut self, last_ts_ns: i64) {
+        self.last_sec = Some(last_ts_ns.div_euclid(1_000_000_000) as u32);
+    }
+
+    fn exact_wave<'s>(
+        &mut self,
+        src: &'s Source,
+        chunk_bytes: usize,
+        max_chunks: usize,
+    ) -> io::Result<Option<Wave<'s>>> {
         let chunk_bytes = chunk_bytes.max(1);
         let want = chunk_bytes.saturating_mul(max_chunks.max(1));
         let mut win_len = want.saturating_add(64 * 1024);
@@ -197,14 +297,13 @@ impl Scanner {
             let mut cfirst = self.frame + 1;
             let mut resume: Option<Option<u64>> = None;
             let cut =
-                |chunks: &mut Vec<Chunk>, s: &Scanner, cstart: usize, at: usize, cfirst: u64| {
+                |chunks: &mut Vec<Chunk>, s: &Scanner, cstart: usize, at: usize, _cfirst: u64| {
                     if at > cstart {
                         chunks.push(Chunk {
                             start: cstart,
                             end: at,
-                            first_frame: cfirst,
-                            frames: s.frame + 1 - cfirst,
                             ctx: s.ctx(),
+                            speculative: false,
                         });
                     }
                 };
@@ -265,7 +364,12 @@ impl Scanner {
             if at_eof && resume.is_none() && at >= data.len() {
                 self.done = true;
             }
-            return Ok(Some(Wave { base, data, chunks }));
+            return Ok(Some(Wave {
+                base,
+                data,
+                chunks,
+                speculative: false,
+            }));
         }
     }
 
@@ -287,12 +391,7 @@ impl Scanner {
                     self.push_warning(CaptureError {
                         offset: off,
                         skipped_bytes: 0,
-                        message: format!(
-                            "frame {} has {} captured bytes, more than the file's snaplen {}",
-                            self.frame + 1,
-                            caplen,
-                            h.snaplen
-                        ),
+                        message: snaplen_warning(caplen, h.snaplen),
                     });
                 }
                 self.last_sec = Some((rec.ts_ns.div_euclid(1_000_000_000)) as u32);
@@ -498,26 +597,65 @@ pub enum Item<'a> {
     },
 }
 
-/// Walks the records of a chunk. The scanner validated them, so this never fails; a
-/// packet block it flagged comes back as `Item::Bad`.
-pub fn records<'a>(
+/// The warning for a record longer than the file's snaplen.
+pub fn snaplen_warning(caplen: u32, snaplen: u32) -> String {
+    format!("record has {caplen} captured bytes, more than the file's snaplen {snaplen}")
+}
+
+/// Walks the records of a chunk. For a walked chunk this never fails; a packet block
+/// the scanner flagged comes back as `Item::Bad`. For a speculative chunk the walk
+/// stops at the first record that does not parse, and [`Records::clean`] says whether
+/// the chain reached exactly the chunk's end.
+pub struct Records<'a> {
     chunk: &'a Chunk,
     data: &'a [u8],
     base: u64,
-) -> impl Iterator<Item = Item<'a>> + 'a {
-    let mut at = chunk.start;
-    std::iter::from_fn(move || {
-        while at < chunk.end {
-            let off = base + at as u64;
-            match &chunk.ctx {
-                Ctx::Pcap(h) => {
-                    let (rec, n) = h.record(&data[at..chunk.end], off).ok()?;
-                    at += n;
-                    return Some(Item::Packet(rec));
-                }
+    at: usize,
+    failed: bool,
+}
+
+pub fn records<'a>(chunk: &'a Chunk, data: &'a [u8], base: u64) -> Records<'a> {
+    Records {
+        chunk,
+        data,
+        base,
+        at: chunk.start,
+        failed: false,
+    }
+}
+
+impl Records<'_> {
+    /// Whether every record parsed and the last one ended exactly at the chunk's end.
+    pub fn clean(&self) -> bool {
+        !self.failed && self.at == self.chunk.end
+    }
+}
+
+impl<'a> Iterator for Records<'a> {
+    type Item = Item<'a>;
+
+    #[inline]
+    fn next(&mut self) -> Option<Item<'a>> {
+        let data = self.data;
+        while self.at < self.chunk.end {
+            let off = self.base + self.at as u64;
+            match &self.chunk.ctx {
+                Ctx::Pcap(h) => match h.record(&data[self.at..self.chunk.end], off) {
+                    Ok((rec, n)) => {
+                        self.at += n;
+                        return Some(Item::Packet(rec));
+                    }
+                    Err(_) => {
+                        self.failed = true;
+                        return None;
+                    }
+                },
                 Ctx::Pcapng(sec) => {
-                    let blk = pcapng::block(&data[at..chunk.end], sec.endian).ok()?;
-                    at += blk.total_len;
+                    let Ok(blk) = pcapng::block(&data[self.at..self.chunk.end], sec.endian) else {
+                        self.failed = true;
+                        return None;
+                    };
+                    self.at += blk.total_len;
                     if matches!(blk.block_type, pcapng::CB_TYPE | pcapng::CB_NOCOPY_TYPE) {
                         // The body starts with the private enterprise number.
                         return Some(Item::Custom {
@@ -533,5 +671,5 @@ pub fn records<'a>(
             }
         }
         None
-    })
+    }
 }

@@ -1,12 +1,12 @@
 //! The flow key and the compact per-packet record sent to the flow shards.
 
-use std::hash::BuildHasher;
+use std::hash::{BuildHasher, Hash, Hasher};
 
 use crate::dissect::net::{IpInfo, L4};
 
 /// A transport conversation, independent of direction: the lower (address, port)
 /// endpoint first.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
 pub struct FlowKey {
     pub lo: [u8; 16],
     pub hi: [u8; 16],
@@ -46,6 +46,22 @@ impl FlowKey {
     /// Whether this transport has ports.
     pub fn has_ports(&self) -> bool {
         matches!(self.proto, 6 | 17 | 33 | 132 | 136)
+    }
+}
+
+impl Hash for FlowKey {
+    /// Five machine words instead of a field-by-field walk: this runs once per packet.
+    #[inline]
+    fn hash<H: Hasher>(&self, h: &mut H) {
+        h.write_u128(u128::from_ne_bytes(self.lo));
+        h.write_u128(u128::from_ne_bytes(self.hi));
+        h.write_u64(
+            self.lo_port as u64
+                | (self.hi_port as u64) << 16
+                | (self.proto as u64) << 32
+                | (self.v6 as u64) << 40
+                | (self.vlan as u64) << 48,
+        );
     }
 }
 

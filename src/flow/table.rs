@@ -26,7 +26,7 @@ pub struct Conv {
 }
 
 impl Conv {
-    fn new(r: &FlowRec, capture: u32) -> Conv {
+    fn new(r: &FlowRec, capture: u32, frame: u64) -> Conv {
         Conv {
             key: r.key,
             hash: r.hash,
@@ -35,7 +35,7 @@ impl Conv {
             bytes: [0; 2],
             first_ts: r.ts_ns,
             last_ts: r.ts_ns,
-            first_frame: (capture, r.frame),
+            first_frame: (capture, frame),
             initiator: 0,
             mac: [None; 2],
         }
@@ -90,14 +90,18 @@ pub struct ShardTable {
 }
 
 impl ShardTable {
+    /// Counts one packet; `frame_offset` turns the record's chunk-local frame number
+    /// into the capture's.
     #[inline]
-    pub fn update(&mut self, r: &FlowRec, capture: u32) {
+    pub fn update(&mut self, r: &FlowRec, capture: u32, frame_offset: u64) {
         let c = match self.table.find_mut(r.hash, |c| c.key == r.key) {
             Some(c) => c,
-            None => self
-                .table
-                .insert_unique(r.hash, Conv::new(r, capture), |c| c.hash)
-                .into_mut(),
+            None => {
+                let conv = Conv::new(r, capture, r.frame + frame_offset);
+                self.table
+                    .insert_unique(r.hash, conv, |c| c.hash)
+                    .into_mut()
+            }
         };
         let d = (r.from_lo != c.a_is_lo) as usize;
         c.packets[d] += 1;

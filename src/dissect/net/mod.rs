@@ -158,30 +158,32 @@ pub(crate) enum Next<'a> {
 pub fn decode(linktype: u16, data: &[u8]) -> Packet<'_> {
     let mut p = Packet::new();
     let next = link::start(linktype, data, &mut p);
-    walk(next, p)
+    walk(next, &mut p);
+    p
 }
 
 /// Decodes a reassembled IP datagram from its transport header on.
 pub fn decode_datagram(info: IpInfo<'_>) -> Packet<'_> {
     let mut p = Packet::new();
     let next = ip::enter(info, &mut p);
-    walk(next, p)
+    walk(next, &mut p);
+    p
 }
 
-fn walk<'a>(mut next: Next<'a>, mut p: Packet<'a>) -> Packet<'a> {
+fn walk<'a>(mut next: Next<'a>, p: &mut Packet<'a>) {
     for _ in 0..MAX_DEPTH {
         next = match next {
-            Next::Ether(b) => link::ethernet(b, &mut p),
-            Next::Type(t, b) => by_ethertype(t, b, &mut p),
+            Next::Ether(b) => link::ethernet(b, p),
+            Next::Type(t, b) => by_ethertype(t, b, p),
             Next::Ip(b) => match b.first().map(|v| v >> 4) {
-                Some(4) => ip::ipv4(b, &mut p),
-                Some(6) => ip::ipv6(b, &mut p),
+                Some(4) => ip::ipv4(b, p),
+                Some(6) => ip::ipv6(b, p),
                 Some(_) => Next::Done(Outcome::Malformed),
                 None => Next::Done(Outcome::Truncated),
             },
             Next::Done(o) => {
                 p.outcome = o;
-                return p;
+                return;
             }
         };
     }
@@ -189,7 +191,6 @@ fn walk<'a>(mut next: Next<'a>, mut p: Packet<'a>) -> Packet<'a> {
         Next::Done(o) => o,
         _ => Outcome::Malformed,
     };
-    p
 }
 
 fn by_ethertype<'a>(t: u16, b: &'a [u8], p: &mut Packet<'a>) -> Next<'a> {
