@@ -61,7 +61,7 @@ impl Interface {
             n.min(9) as u8
         } else {
             // 2^-n needs ceil(n * log10(2)) digits.
-            (((n * 30103) + 99_999) / 100_000).min(9) as u8
+            (n * 30103).div_ceil(100_000).min(9) as u8
         }
     }
 }

@@ -1,0 +1,163 @@
+//! The command line as a user meets it: targets (files, directories, globs), exit
+//! statuses, messages for files that are not captures, and catalog overrides.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+fn ottr(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_ottr"))
+        .args(args)
+        .output()
+        .unwrap()
+}
+
+fn fixture(p: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("fixtures")
+        .join(p)
+}
+
+fn s(p: &Path) -> &str {
+    p.to_str().unwrap()
+}
+
+#[test]
+fn bad_inputs_are_named_with_offsets_and_do_not_stop_a_batch() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("in");
+    std::fs::create_dir(&dir).unwrap();
+    std::fs::write(dir.join("empty.pcap"), b"").unwrap();
+    std::fs::write(dir.join("notes.pcap"), b"this is not a capture at all").unwrap();
+    std::fs::write(
+        dir.join("readme.txt"),
+        b"ignored: neither magic nor extension",
+    )
+    .unwrap();
+    std::fs::copy(fixture("equiv/dnp3_example.pcap"), dir.join("good.pcap")).unwrap();
+    let out = tmp.path().join("out");
+    let o = ottr(&["analyze", s(&dir), "-o", s(&out)]);
+    assert_eq!(o.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(
+        err.contains("empty.pcap") && err.contains("empty file"),
+        "{err}"
+    );
+    assert!(
+        err.contains("notes.pcap") && err.contains("offset 0"),
+        "{err}"
+    );
+    let csv = std::fs::read_to_string(out.join("captures.csv")).unwrap();
+    assert_eq!(csv.lines().count(), 4, "three inputs and a header:\n{csv}");
+    assert!(csv.contains(",ok,834,"), "{csv}");
+    assert!(!csv.contains("readme"));
+    assert!(out.join("good/summary.json").exists());
+    assert!(out.join("rollup/conversations.csv").exists());
+}
+
+#[test]
+fn directories_recurse_only_with_r_and_globs_expand() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("in");
+    std::fs::create_dir_all(dir.join("sub")).unwrap();
+    std::fs::copy(fixture("equiv/dnp3_example.pcap"), dir.join("a.pcap")).unwrap();
+    std::fs::copy(fixture("equiv/erspan2.pcap"), dir.join("sub/b.pcap")).unwrap();
+    let rows = |out: &Path| {
+        std::fs::read_to_string(out.join("captures.csv")).map_or(1, |c| c.lines().count())
+    };
+    let flat = tmp.path().join("flat");
+    assert_eq!(
+        ottr(&["analyze", s(&dir), "-o", s(&flat), "-q"])
+            .status
+            .code(),
+        Some(0)
+    );
+    assert!(
+        flat.join("summary.json").exists(),
+        "one capture found: single layout"
+    );
+    let deep = tmp.path().join("deep");
+    assert_eq!(
+        ottr(&["analyze", s(&dir), "-r", "-o", s(&deep), "-q"])
+            .status
+            .code(),
+        Some(0)
+    );
+    assert_eq!(rows(&deep), 3);
+    let globbed = tmp.path().join("glob");
+    let pat = format!("{}/**/*.pcap", s(&dir));
+    assert_eq!(
+        ottr(&["analyze", &pat, "-o", s(&globbed), "-q"])
+            .status
+            .code(),
+        Some(0)
+    );
+    assert_eq!(rows(&globbed), 3);
+    let none = ottr(&[
+        "analyze",
+        &format!("{}/*.nothing", s(&dir)),
+        "-o",
+        s(&globbed),
+    ]);
+    assert_eq!(none.status.code(), Some(2));
+}
+
+#[test]
+fn usage_errors_exit_2_and_help_reads_like_a_manual() {
+    assert_eq!(ottr(&["analyze"]).status.code(), Some(2));
+    assert_eq!(
+        ottr(&["analyze", "x.pcap", "--threads", "many"])
+            .status
+            .code(),
+        Some(2)
+    );
+    let help = String::from_utf8_lossy(&ottr(&["analyze", "--help"]).stdout).into_owned();
+    for word in [
+        "--combine",
+        "--no-mmap",
+        "Exit status",
+        "Examples",
+        "--chunk-size",
+    ] {
+        assert!(help.contains(word), "help lacks {word}");
+    }
+}
+
+#[test]
+fn catalog_dir_overrides_the_embedded_catalog() {
+    let tmp = tempfile::tempdir().unwrap();
+    let cat = tmp.path().join("cat");
+    std::fs::create_dir(&cat).unwrap();
+    std::fs::write(
+        cat.join("protocols.tsv"),
+        "id\tname\tcategory\tports\tnotes\nsite_telemetry\tSite telemetry\tutility\ttcp/20000\t\n",
+    )
+    .unwrap();
+    let out = tmp.path().join("out");
+    let o = ottr(&[
+        "analyze",
+        s(&fixture("equiv/dnp3_example.pcap")),
+        "-o",
+        s(&out),
+        "-q",
+        "--catalog-dir",
+        s(&cat),
+    ]);
+    assert_eq!(o.status.code(), Some(0));
+    let p = std::fs::read_to_string(out.join("protocols.csv")).unwrap();
+    assert!(p.contains("site_telemetry,utility,834,"), "{p}");
+    std::fs::write(
+        cat.join("protocols.tsv"),
+        "id\tname\tcategory\tports\nx\tX\tnowhere\ttcp/1\n",
+    )
+    .unwrap();
+    let o = ottr(&[
+        "analyze",
+        s(&fixture("equiv/dnp3_example.pcap")),
+        "-o",
+        s(&out),
+        "--catalog-dir",
+        s(&cat),
+    ]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("line 2"));
+}
