@@ -88,6 +88,11 @@ pub struct AnalyzeArgs {
     #[arg(long, hide = true)]
     pub exact_scan: bool,
 
+    /// Do not ask the kernel to map the next wave ahead of the workers (for measuring
+    /// what the prefetch saves).
+    #[arg(long, hide = true)]
+    pub no_prefetch: bool,
+
     /// No progress bar and no summary on stderr.
     #[arg(short, long)]
     pub quiet: bool,

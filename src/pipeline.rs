@@ -36,6 +36,8 @@ pub struct Options {
     pub hash: bool,
     /// Guess pcap chunk boundaries and let the workers confirm them.
     pub speculate: bool,
+    /// Map the next wave's pages ahead of the workers.
+    pub prefetch: bool,
     /// Bytes read so far, for the progress bar.
     pub progress: Option<Arc<AtomicU64>>,
 }
@@ -48,6 +50,7 @@ impl Options {
             use_mmap: true,
             hash: true,
             speculate: true,
+            prefetch: true,
             progress: None,
         }
     }
@@ -303,6 +306,7 @@ fn analyze_in_pool(paths: &[PathBuf], opts: &Options) -> Analysis {
                 let mut pending: Option<(Wave<'_>, Vec<ChunkOut>)> = None;
                 let mut frames_before = 0u64;
                 while decoding.is_some() || pending.is_some() {
+                    let cp = scanner.checkpoint();
                     let ((next, outs), ()) = rayon::join(
                         || {
                             rayon::join(
@@ -336,7 +340,7 @@ fn analyze_in_pool(paths: &[PathBuf], opts: &Options) -> Analysis {
                         if !confirm(w, o, &mut frames_before, scanner, &mut rep) {
                             // A guessed boundary was wrong or the wave holds damage:
                             // walk it record by record instead.
-                            scanner.rewind(w.base);
+                            scanner.rewind(w.base, &cp);
                             drop(next);
                             decoding = scan_wave(
                                 scanner,
@@ -464,7 +468,7 @@ fn scan_wave<'s>(
             *err = Some(e);
             None
         });
-    if w.is_some() {
+    if w.is_some() && opts.prefetch {
         src.prefetch(scanner.pos(), opts.chunk_bytes * chunks);
     }
     t.wall += t0.elapsed();

@@ -44,6 +44,7 @@ pub fn analyze(args: &AnalyzeArgs, argv: &[String]) -> Result<i32> {
     opts.use_mmap = !args.no_mmap;
     opts.hash = !args.no_hash;
     opts.speculate = !args.exact_scan;
+    opts.prefetch = !args.no_prefetch;
     opts.progress = Some(progress.clone());
     let bar = Progress::start(
         !args.quiet && std::io::stderr().is_terminal(),

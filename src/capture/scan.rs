@@ -82,6 +82,18 @@ pub struct Scanner {
     pub info: ScanInfo,
 }
 
+/// Scanner state saved before cutting a wave that may be thrown away (pcap only:
+/// speculation never runs on pcapng, so sections and interfaces need no saving).
+#[derive(Clone, Debug)]
+pub struct Checkpoint {
+    frame: u64,
+    last_sec: Option<u32>,
+    errors: usize,
+    warnings: usize,
+    suppressed: u64,
+    skipped_bytes: u64,
+}
+
 enum Step {
     /// Keep walking.
     Next,
@@ -192,12 +204,31 @@ impl Scanner {
         self.exact_wave(src, chunk_bytes, max_chunks)
     }
 
+    /// The state a later [`Scanner::rewind`] returns to.
+    pub fn checkpoint(&self) -> Checkpoint {
+        Checkpoint {
+            frame: self.frame,
+            last_sec: self.last_sec,
+            errors: self.info.errors.len(),
+            warnings: self.info.warnings.len(),
+            suppressed: self.info.suppressed,
+            skipped_bytes: self.info.skipped_bytes,
+        }
+    }
+
     /// Reads again from `pos` with exact scanning, after a speculative wave failed
-    /// its check (damage, or a guessed boundary that was not one).
-    pub fn rewind(&mut self, pos: u64) {
+    /// its check (damage, or a guessed boundary that was not one). `cp` was taken
+    /// before any wave after `pos` was cut, so what those waves recorded is undone.
+    pub fn rewind(&mut self, pos: u64, cp: &Checkpoint) {
         self.pos = pos;
         self.done = false;
         self.speculate = false;
+        self.frame = cp.frame;
+        self.last_sec = cp.last_sec;
+        self.info.errors.truncate(cp.errors);
+        self.info.warnings.truncate(cp.warnings);
+        self.info.suppressed = cp.suppressed;
+        self.info.skipped_bytes = cp.skipped_bytes;
     }
 
     /// Cuts a wave without walking it: each chunk boundary is the first offset past
