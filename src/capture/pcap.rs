@@ -160,6 +160,7 @@ impl Header {
         frac < frac_max
             && caplen <= cap_limit
             && caplen <= orig
+            && orig > 0
             && orig <= 1 << 20
             && sec.abs_diff(near_sec) <= 86_400 * 31
     }

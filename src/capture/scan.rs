@@ -140,6 +140,14 @@ impl Scanner {
         match format {
             Format::Pcap => {
                 let h = pcap::Header::parse(&head).map_err(|m| fatal(0, m))?;
+                // The first record's time anchors the plausibility checks of guessed
+                // chunk boundaries.
+                let first = src
+                    .window(pcap::GLOBAL_HEADER_LEN as u64, 24)
+                    .map_err(|e| fatal(0, e.to_string()))?;
+                if first.len() >= 16 {
+                    s.last_sec = Some(h.magic.endian.u32(&first, 0));
+                }
                 s.info.linktypes.insert(h.linktype);
                 s.info.precision = if h.magic.nanos { 9 } else { 6 };
                 s.pcap = Some(h);
