@@ -27,6 +27,8 @@ LABELS = {
     "ottr": "ottr analyze",
     "ottr-t1": "ottr --threads 1",
     "ottr-t2": "ottr --threads 2",
+    "ottr-nohash": "ottr analyze --no-hash",
+    "ottr-nohash-t1": "ottr --no-hash --threads 1",
 }
 
 
@@ -151,6 +153,9 @@ def main():
         "ottr_vs_floor": ratio(res.get("ottr"), res.get("floor")),
         "ottr_t1_vs_floor_t1": ratio(res.get("ottr-t1"), res.get("floor-t1")),
         "ottr_t2_vs_t1": ratio(res.get("ottr-t2"), res.get("ottr-t1")),
+        "ottr_nohash_vs_tshark": ratio(res.get("ottr-nohash"), t),
+        "ottr_nohash_vs_floor": ratio(res.get("ottr-nohash"), res.get("floor")),
+        "ottr_nohash_all_vs_t1": ratio(res.get("ottr-nohash"), res.get("ottr-nohash-t1")),
         "floor_vs_tshark": ratio(res.get("floor"), t),
         "floor_all_vs_t1": ratio(res.get("floor"), res.get("floor-t1")),
     }
@@ -237,6 +242,9 @@ def main():
         ("ottr_vs_floor", "ottr / floor       (bytes/s, all cores; target >= %.2f)" % TARGET_VS_FLOOR),
         ("ottr_t1_vs_floor_t1", "ottr / floor       (bytes/s, 1 thread)"),
         ("ottr_t2_vs_t1", "ottr 2 threads / 1 thread"),
+        ("ottr_nohash_vs_tshark", "ottr --no-hash / tshark"),
+        ("ottr_nohash_vs_floor", "ottr --no-hash / floor (target >= %.2f)" % TARGET_VS_FLOOR),
+        ("ottr_nohash_all_vs_t1", "ottr --no-hash all cores / 1 thread"),
         ("floor_vs_tshark", "floor / tshark"),
         ("floor_all_vs_t1", "floor all cores / 1 thread"),
         ("floor_t2_vs_t1", "floor 2 threads / 1 thread"),

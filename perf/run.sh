@@ -147,6 +147,9 @@ if [ "$SKIP_OTTR" != 1 ]; then
     measure ottr "$NPROC" "$FILE" "$REPEAT" -- "$OTTR" analyze "$FILE" -o "$DATA/out" --quiet
     measure ottr-t1 1 "$FILE" "$REPEAT" -- "$OTTR" analyze "$FILE" -o "$DATA/out" --quiet --threads 1
     measure ottr-t2 2 "$FILE" "$REPEAT" -- "$OTTR" analyze "$FILE" -o "$DATA/out" --quiet --threads 2
+    # Without the SHA-256 of the input: the analysis alone, as tshark's stats pass.
+    measure ottr-nohash "$NPROC" "$FILE" "$REPEAT" -- "$OTTR" analyze "$FILE" -o "$DATA/out" --quiet --no-hash
+    measure ottr-nohash-t1 1 "$FILE" "$REPEAT" -- "$OTTR" analyze "$FILE" -o "$DATA/out" --quiet --no-hash --threads 1
 fi
 
 if [ "$MEMTEST" = 1 ]; then
