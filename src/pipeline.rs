@@ -608,20 +608,21 @@ fn work_chunk(chunk: &Chunk, wave: &Wave<'_>, nshards: usize) -> ChunkOut {
                     p.ip.as_ref().expect("decoded has ip"),
                     p.l4.as_ref().expect("decoded has l4"),
                 );
-                let (key, from_lo) = FlowKey::new(ip, l4, p.vlan);
-                let hash = key.hash();
-                out.per_shard[shard_of(hash, nshards)].push(FlowRec {
-                    key,
-                    hash,
+                let payload = (
+                    (l4.payload.as_ptr() as usize - base_ptr) as u32,
+                    l4.payload.len() as u32,
+                );
+                let r = FlowRec::new(
+                    ip,
+                    l4,
+                    p.vlan,
                     frame,
-                    ts_ns: rec.ts_ns,
-                    wire_len: rec.orig_len,
-                    from_lo,
-                    tcp_flags: if l4.proto == 6 { l4.flags } else { 0 },
-                    src_mac: p.src_mac,
-                    payload_off: (l4.payload.as_ptr() as usize - base_ptr) as u32,
-                    payload_len: l4.payload.len() as u32,
-                });
+                    rec.ts_ns,
+                    rec.orig_len,
+                    p.src_mac,
+                    payload,
+                );
+                out.per_shard[shard_of(r.hash, nshards)].push(r);
             }
             Outcome::IpFragment => {
                 let ip = p.ip.as_ref().expect("fragment has ip");
@@ -656,20 +657,17 @@ fn work_chunk(chunk: &Chunk, wave: &Wave<'_>, nshards: usize) -> ChunkOut {
                 // A tunnel (VXLAN, Geneve) carrying a frame without IP: the carrier's
                 // header is the innermost IP header, so its conversation counts.
                 if let (Some(ip), Some(l4)) = (&p.ip, &p.l4) {
-                    let (key, from_lo) = FlowKey::new(ip, l4, p.vlan);
-                    let hash = key.hash();
-                    out.per_shard[shard_of(hash, nshards)].push(FlowRec {
-                        key,
-                        hash,
+                    let r = FlowRec::new(
+                        ip,
+                        l4,
+                        p.vlan,
                         frame,
-                        ts_ns: rec.ts_ns,
-                        wire_len: rec.orig_len,
-                        from_lo,
-                        tcp_flags: 0,
-                        src_mac: p.src_mac,
-                        payload_off: 0,
-                        payload_len: 0,
-                    });
+                        rec.ts_ns,
+                        rec.orig_len,
+                        p.src_mac,
+                        (0, 0),
+                    );
+                    out.per_shard[shard_of(r.hash, nshards)].push(r);
                 }
             }
             _ => {
@@ -722,20 +720,17 @@ fn reassemble(
         p.ip.as_ref().expect("decoded has ip"),
         p.l4.as_ref().expect("decoded has l4"),
     );
-    let (key, from_lo) = FlowKey::new(ip, l4, last.vlan);
-    let hash = key.hash();
-    late[shard_of(hash, nshards)].push(FlowRec {
-        key,
-        hash,
-        frame: last.frame,
-        ts_ns: last.ts_ns,
-        wire_len: last.wire_len,
-        from_lo,
-        tcp_flags: if l4.proto == 6 { l4.flags } else { 0 },
-        src_mac: last.src_mac,
-        payload_off: 0,
-        payload_len: 0,
-    });
+    let r = FlowRec::new(
+        ip,
+        l4,
+        last.vlan,
+        last.frame,
+        last.ts_ns,
+        last.wire_len,
+        last.src_mac,
+        (0, 0),
+    );
+    late[shard_of(r.hash, nshards)].push(r);
 }
 
 /// CPU time of the calling thread.

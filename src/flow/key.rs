@@ -81,3 +81,34 @@ pub struct FlowRec {
     pub payload_off: u32,
     pub payload_len: u32,
 }
+
+impl FlowRec {
+    /// The record of a packet whose innermost headers are `ip` and `l4`; `payload` is
+    /// the transport payload's range in the wave (empty when it is not there).
+    #[allow(clippy::too_many_arguments)]
+    #[inline]
+    pub fn new(
+        ip: &IpInfo<'_>,
+        l4: &L4<'_>,
+        vlan: u16,
+        frame: u64,
+        ts_ns: i64,
+        wire_len: u32,
+        src_mac: Option<[u8; 6]>,
+        payload: (u32, u32),
+    ) -> FlowRec {
+        let (key, from_lo) = FlowKey::new(ip, l4, vlan);
+        FlowRec {
+            key,
+            hash: key.hash(),
+            frame,
+            ts_ns,
+            wire_len,
+            from_lo,
+            tcp_flags: if l4.proto == 6 { l4.flags } else { 0 },
+            src_mac,
+            payload_off: payload.0,
+            payload_len: payload.1,
+        }
+    }
+}
