@@ -17,7 +17,7 @@ fn bench(c: &mut Criterion) {
             ShardTable::default,
             |mut t| {
                 for r in &recs {
-                    t.update(r, 0, 0);
+                    t.update(r, 0, 0, &[]);
                 }
                 assert_eq!(t.len(), common::FLOWS);
                 t
@@ -41,7 +41,7 @@ fn bench(c: &mut Criterion) {
             |mut shards| {
                 for (s, rs) in shards.iter_mut().zip(&per_shard) {
                     for r in rs {
-                        s.update(r, 0, 0);
+                        s.update(r, 0, 0, &[]);
                     }
                 }
                 assert_eq!(shards.iter().map(|s| s.len()).sum::<usize>(), common::FLOWS);

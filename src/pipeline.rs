@@ -23,6 +23,7 @@ use crate::capture::source::Source;
 use crate::capture::{CaptureError, Format};
 use crate::catalog::Catalog;
 use crate::dissect::net::{self, Outcome, Packet};
+use crate::flow::app::{OpKey, OpStat};
 use crate::flow::frag::{FragKey, FragRec, Reassembler};
 use crate::flow::{shard_of, Conv, FlowKey, FlowRec, ShardTable};
 
@@ -107,6 +108,8 @@ pub struct Analysis {
     pub counters: Counters,
     /// Conversations in order of their first packet.
     pub convs: Vec<Conv>,
+    /// Industrial operations, in order of their first PDU.
+    pub ops: Vec<(OpKey, OpStat)>,
     pub frag_dropped: u64,
     pub frag_pending: u64,
     pub stages: Vec<StageTime>,
@@ -123,6 +126,7 @@ impl Analysis {
             captures,
             counters,
             convs,
+            ops: Vec::new(),
             frag_dropped: 0,
             frag_pending: 0,
             stages: Vec::new(),
@@ -137,7 +141,10 @@ impl Analysis {
         self.conv_app = self
             .convs
             .iter()
-            .map(|c| app_protocol(c, catalog).map(|p| p.id.clone()))
+            .map(|c| match c.decoded() {
+                Some(a) => Some(a.proto.id().to_string()),
+                None => app_protocol(c, catalog).map(|p| p.id.clone()),
+            })
             .collect();
         let names: hashbrown::HashMap<FlowKey, String> = self
             .convs
@@ -163,6 +170,7 @@ impl Analysis {
     pub fn rollup(parts: &[&Analysis]) -> Analysis {
         let mut counters = Counters::default();
         let mut convs: hashbrown::HashMap<FlowKey, Conv> = hashbrown::HashMap::new();
+        let mut ops: hashbrown::HashMap<OpKey, OpStat> = hashbrown::HashMap::new();
         let mut captures = Vec::new();
         let (mut frag_dropped, mut frag_pending) = (0, 0);
         for (i, a) in parts.iter().enumerate() {
@@ -175,14 +183,29 @@ impl Analysis {
                 c.first_frame.0 = i as u32;
                 convs.entry(c.key).and_modify(|x| x.merge(&c)).or_insert(c);
             }
+            for (k, o) in &a.ops {
+                let mut o = *o;
+                o.first_frame.0 = i as u32;
+                ops.entry(*k).and_modify(|x| x.merge(&o)).or_insert(o);
+            }
         }
         let mut convs: Vec<Conv> = convs.into_values().collect();
         sort_convs(&mut convs);
         let mut a = Analysis::new(captures, counters, convs);
+        a.ops = ops.into_iter().collect();
+        sort_ops(&mut a.ops);
         a.frag_dropped = frag_dropped;
         a.frag_pending = frag_pending;
         a
     }
+}
+
+fn sort_ops(ops: &mut [(OpKey, OpStat)]) {
+    ops.sort_by(|a, b| {
+        a.1.first_frame
+            .cmp(&b.1.first_frame)
+            .then_with(|| a.0.cmp(&b.0))
+    });
 }
 
 fn sort_convs(convs: &mut [Conv]) {
@@ -329,8 +352,8 @@ fn analyze_in_pool(paths: &[PathBuf], opts: &Options) -> Analysis {
                             )
                         },
                         || {
-                            if let Some((_, outs)) = &pending {
-                                flow.run(outs);
+                            if let Some((w, outs)) = &pending {
+                                flow.run(&w.data, outs);
                             }
                         },
                     );
@@ -402,14 +425,22 @@ fn analyze_in_pool(paths: &[PathBuf], opts: &Options) -> Analysis {
 
     let t3 = Instant::now();
     let c3 = thread_cpu();
-    let mut convs: Vec<Conv> = shards.into_iter().flat_map(|s| s.into_convs()).collect();
+    let mut convs: Vec<Conv> = Vec::new();
+    let mut ops: Vec<(OpKey, OpStat)> = Vec::new();
+    for s in shards {
+        let (c, o) = s.into_parts();
+        convs.extend(c);
+        ops.extend(o.map);
+    }
     sort_convs(&mut convs);
+    sort_ops(&mut ops);
     let t_merge = StageTime {
         name: "merge",
         wall: t3.elapsed(),
         cpu: thread_cpu().saturating_sub(c3),
     };
     let mut a = Analysis::new(captures, counters, convs);
+    a.ops = ops;
     a.frag_dropped = reasm.dropped;
     a.frag_pending = reasm.pending() as u64;
     a.stages = vec![t_scan, t_decode, t_flow, t_merge, t_hash];
@@ -514,7 +545,7 @@ struct FlowState<'a> {
 impl FlowState<'_> {
     /// Merges a decoded wave's counters, reassembles its fragments, then lets every
     /// shard update its flows from the wave's records in frame order.
-    fn run(&mut self, outs: &[ChunkOut]) {
+    fn run(&mut self, data: &[u8], outs: &[ChunkOut]) {
         let t0 = Instant::now();
         let nshards = self.shards.len();
         for out in outs {
@@ -536,13 +567,13 @@ impl FlowState<'_> {
                 let off = out.frame_offset;
                 for r in &out.per_shard[i] {
                     while let Some(l) = late_it.next_if(|l| l.frame < r.frame + off) {
-                        s.update(l, ci, 0);
+                        s.update(l, ci, 0, &[]);
                     }
-                    s.update(r, ci, off);
+                    s.update(r, ci, off, data);
                 }
             }
             for l in late_it {
-                s.update(l, ci, 0);
+                s.update(l, ci, 0, &[]);
             }
             cpu.fetch_add(
                 thread_cpu().saturating_sub(c0).as_nanos() as u64,

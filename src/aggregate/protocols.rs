@@ -97,7 +97,18 @@ pub fn build(convs: &[Conv], catalog: &Catalog, counters: &Counters) -> Vec<Prot
             bytes: c.total_bytes(),
         };
         add(transport_name(c.key.proto), Detection::Decoded, count, 1);
-        if let Some(p) = app_protocol(c, catalog) {
+        if let Some(a) = c.decoded() {
+            // As tshark's hierarchy: the frames in which a PDU was decoded.
+            add(
+                a.proto.id().to_string(),
+                Detection::Decoded,
+                Count {
+                    packets: a.frames,
+                    bytes: a.bytes,
+                },
+                1,
+            );
+        } else if let Some(p) = app_protocol(c, catalog) {
             add(p.id.clone(), Detection::Port, count, 1);
         }
     }

@@ -76,6 +76,8 @@ pub struct FlowRec {
     pub wire_len: u32,
     pub from_lo: bool,
     pub tcp_flags: u8,
+    /// TCP sequence number of the segment.
+    pub seq: u32,
     pub src_mac: Option<[u8; 6]>,
     /// Transport payload as a range of the wave's bytes (empty when not in the wave).
     pub payload_off: u32,
@@ -106,6 +108,7 @@ impl FlowRec {
             wire_len,
             from_lo,
             tcp_flags: if l4.proto == 6 { l4.flags } else { 0 },
+            seq: l4.seq,
             src_mac,
             payload_off: payload.0,
             payload_len: payload.1,

@@ -5,8 +5,10 @@
 //! sees its packets in capture (frame) order, so per-flow state machines (TCP
 //! reassembly, request/response matching) can rely on order.
 
+pub mod app;
 pub mod frag;
 pub mod key;
+pub mod stream;
 pub mod table;
 
 pub use key::{FlowKey, FlowRec};

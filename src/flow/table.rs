@@ -2,6 +2,7 @@
 
 use hashbrown::HashTable;
 
+use super::app::{self, AppState, OpTable};
 use super::{FlowKey, FlowRec};
 use crate::dissect::net::transport::tcp_flags;
 
@@ -23,6 +24,8 @@ pub struct Conv {
     pub initiator: u8,
     /// First source MAC seen for a and b.
     pub mac: [Option<[u8; 6]>; 2],
+    /// State of the application protocol the flow may carry.
+    pub app: Option<Box<AppState>>,
 }
 
 impl Conv {
@@ -38,7 +41,14 @@ impl Conv {
             first_frame: (capture, frame),
             initiator: 0,
             mac: [None; 2],
+            app: app::candidate(&r.key)
+                .map(|(p, server_is_lo, port)| Box::new(AppState::new(p, server_is_lo, port))),
         }
+    }
+
+    /// The protocol a dissector decoded in this flow, if any PDU parsed.
+    pub fn decoded(&self) -> Option<&AppState> {
+        self.app.as_deref().filter(|a| a.frames > 0)
     }
 
     /// Adds another part of the same conversation (another capture of a batch).
@@ -61,6 +71,15 @@ impl Conv {
         self.first_ts = self.first_ts.min(o.first_ts);
         self.last_ts = self.last_ts.max(o.last_ts);
         self.first_frame = self.first_frame.min(o.first_frame);
+        match (&mut self.app, &o.app) {
+            (Some(a), Some(b)) => {
+                a.frames += b.frames;
+                a.bytes += b.bytes;
+                a.errors += b.errors;
+            }
+            (None, Some(b)) => self.app = Some(b.clone()),
+            _ => {}
+        }
     }
 
     pub fn total_packets(&self) -> u64 {
@@ -87,13 +106,15 @@ impl Conv {
 #[derive(Default)]
 pub struct ShardTable {
     table: HashTable<Conv>,
+    ops: OpTable,
 }
 
 impl ShardTable {
     /// Counts one packet; `frame_offset` turns the record's chunk-local frame number
-    /// into the capture's.
+    /// into the capture's, and `data` holds the payload the record points into.
     #[inline]
-    pub fn update(&mut self, r: &FlowRec, capture: u32, frame_offset: u64) {
+    pub fn update(&mut self, r: &FlowRec, capture: u32, frame_offset: u64, data: &[u8]) {
+        let ops = &mut self.ops;
         let c = match self.table.find_mut(r.hash, |c| c.key == r.key) {
             Some(c) => c,
             None => {
@@ -117,6 +138,20 @@ impl ShardTable {
             let client_is_a = (r.tcp_flags & tcp_flags::ACK == 0) == from_a;
             c.initiator = if client_is_a { 1 } else { 2 };
         }
+        if r.payload_len > 0 {
+            if let Some(a) = c.app.as_deref_mut() {
+                let (s, e) = (
+                    r.payload_off as usize,
+                    r.payload_off as usize + r.payload_len as usize,
+                );
+                if let Some(payload) = data.get(s..e) {
+                    let frame = (capture, r.frame + frame_offset);
+                    a.segment(
+                        &r.key, r.from_lo, r.seq, payload, r.ts_ns, frame, r.wire_len, ops,
+                    );
+                }
+            }
+        }
     }
 
     pub fn len(&self) -> usize {
@@ -127,7 +162,8 @@ impl ShardTable {
         self.table.is_empty()
     }
 
-    pub fn into_convs(self) -> impl Iterator<Item = Conv> {
-        self.table.into_iter()
+    /// The shard's conversations and operations.
+    pub fn into_parts(self) -> (Vec<Conv>, OpTable) {
+        (self.table.into_iter().collect(), self.ops)
     }
 }

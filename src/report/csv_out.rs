@@ -55,6 +55,7 @@ pub fn conversations(path: &Path, a: &Analysis, digits: u8) -> Result<()> {
             _ => "",
         };
         let (app, det) = match app {
+            Some(id) if c.decoded().is_some() => (id.as_str(), "decoded"),
             Some(id) => (id.as_str(), "port"),
             None => ("", ""),
         };
@@ -141,6 +142,51 @@ pub fn protocols(path: &Path, a: &Analysis) -> Result<()> {
             p.count.bytes.to_string(),
             p.flows.to_string(),
             p.detection.name().to_string(),
+        ])?;
+    }
+    w.flush()?;
+    Ok(())
+}
+
+pub fn operations(path: &Path, a: &Analysis, digits: u8) -> Result<()> {
+    let mut w = writer(path)?;
+    w.write_record([
+        "protocol",
+        "client",
+        "server",
+        "server_port",
+        "unit",
+        "direction",
+        "function_code",
+        "function_name",
+        "class",
+        "pdus",
+        "exceptions",
+        "first_seen",
+        "last_seen",
+        "first_frame",
+    ])?;
+    for (k, s) in &a.ops {
+        let (lo, hi) = (
+            addr_text(&k.flow.lo, k.flow.v6),
+            addr_text(&k.flow.hi, k.flow.v6),
+        );
+        let (server, client) = if k.server_is_lo { (lo, hi) } else { (hi, lo) };
+        w.write_record([
+            k.proto.id().to_string(),
+            client,
+            server,
+            k.server_port.to_string(),
+            k.unit.to_string(),
+            if k.request { "request" } else { "response" }.to_string(),
+            k.function.to_string(),
+            k.function_name().to_string(),
+            k.class().name().to_string(),
+            s.pdus.to_string(),
+            s.exceptions.to_string(),
+            ts_text(s.first_ts, digits),
+            ts_text(s.last_ts, digits),
+            s.first_frame.1.to_string(),
         ])?;
     }
     w.flush()?;
