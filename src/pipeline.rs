@@ -23,7 +23,7 @@ use crate::capture::source::Source;
 use crate::capture::{CaptureError, Format};
 use crate::catalog::Catalog;
 use crate::dissect::net::{self, Outcome, Packet};
-use crate::flow::app::{OpKey, OpStat};
+use crate::flow::app::{candidate, Hint, OpKey, OpStat};
 use crate::flow::frag::{FragKey, FragRec, Reassembler};
 use crate::flow::{shard_of, Conv, FlowKey, FlowRec, ShardTable};
 
@@ -430,7 +430,7 @@ fn analyze_in_pool(paths: &[PathBuf], opts: &Options) -> Analysis {
     for s in shards {
         let (c, o) = s.into_parts();
         convs.extend(c);
-        ops.extend(o.map);
+        ops.extend(o);
     }
     sort_convs(&mut convs);
     sort_ops(&mut ops);
@@ -653,6 +653,12 @@ fn work_chunk(chunk: &Chunk, wave: &Wave<'_>, nshards: usize) -> ChunkOut {
                     p.src_mac,
                     payload,
                 );
+                let mut r = r;
+                if !l4.payload.is_empty() {
+                    if let Some((proto, _, _)) = candidate(&r.key) {
+                        r.hint = Hint::of(proto, l4.payload);
+                    }
+                }
                 out.per_shard[shard_of(r.hash, nshards)].push(r);
             }
             Outcome::IpFragment => {

@@ -2,8 +2,6 @@
 //! streams per direction, and the operations each PDU performs, aggregated per
 //! (flow, protocol, unit, direction, function).
 
-use std::collections::HashMap;
-
 use super::stream::Stream;
 use super::FlowKey;
 use crate::dissect::{modbus, OpClass};
@@ -22,6 +20,29 @@ impl AppProto {
     }
 }
 
+/// A packet's payload summarised in the decode phase, while its bytes are in cache:
+/// for a segment holding exactly one whole PDU, the flow phase needs no payload bytes.
+/// Packed in a `u32`: bit 31 set, then protocol-specific fields (Modbus: unit in bits
+/// 8..16, raw function code byte in bits 0..8).
+pub struct Hint;
+
+impl Hint {
+    const SET: u32 = 1 << 31;
+
+    /// Summarises a payload of a flow that may carry `proto`.
+    #[inline]
+    pub fn of(proto: AppProto, payload: &[u8]) -> u32 {
+        match proto {
+            AppProto::Modbus => match modbus::parse(payload) {
+                Ok(adu) if adu.len() == payload.len() => {
+                    Self::SET | (adu.unit() as u32) << 8 | payload[modbus::HEADER_LEN] as u32
+                }
+                _ => 0,
+            },
+        }
+    }
+}
+
 /// Per-flow state of a decoded protocol.
 #[derive(Clone, Debug)]
 pub struct AppState {
@@ -36,6 +57,17 @@ pub struct AppState {
     pub bytes: u64,
     /// Segments whose bytes were not this protocol.
     pub errors: u64,
+    /// Operations of this flow: few per flow (units x functions x directions), so a
+    /// short list beats hashing the flow key for every PDU.
+    pub ops: Vec<(OpId, OpStat)>,
+}
+
+/// An operation within a flow.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct OpId {
+    pub unit: u64,
+    pub request: bool,
+    pub function: u16,
 }
 
 /// Which protocol a new TCP flow may carry, from its ports; the first payload then
@@ -61,43 +93,67 @@ impl AppState {
             frames: 0,
             bytes: 0,
             errors: 0,
+            ops: Vec::new(),
         }
     }
 
-    /// Feeds one TCP segment; operations go to `ops`.
+    /// Feeds one TCP segment of the flow summarised by a [`Hint`]; false when the
+    /// segment needs its bytes after all (out of order, or a PDU is being carried).
     #[allow(clippy::too_many_arguments)]
+    pub fn hinted(
+        &mut self,
+        from_lo: bool,
+        seq: u32,
+        len: usize,
+        hint: u32,
+        ts_ns: i64,
+        frame: (u32, u64),
+        wire_len: u32,
+    ) -> bool {
+        let request = from_lo != self.server_is_lo;
+        if hint & Hint::SET == 0
+            || !self.streams[if request { 0 } else { 1 }].skip_in_order(seq, len)
+        {
+            return false;
+        }
+        let fc = (hint & 0xff) as u8;
+        let id = OpId {
+            unit: ((hint >> 8) & 0xff) as u64,
+            request,
+            function: (fc & 0x7f) as u16,
+        };
+        record(&mut self.ops, id, fc & 0x80 != 0, ts_ns, frame);
+        self.frames += 1;
+        self.bytes += wire_len as u64;
+        true
+    }
+
+    /// Feeds one TCP segment of the flow.
     pub fn segment(
         &mut self,
-        key: &FlowKey,
         from_lo: bool,
         seq: u32,
         payload: &[u8],
         ts_ns: i64,
         frame: (u32, u64),
         wire_len: u32,
-        ops: &mut OpTable,
     ) {
         let request = from_lo != self.server_is_lo;
         let dir = if request { 0 } else { 1 };
         let mut decoded = 0u32;
         let mut errors = 0u64;
-        let server_is_lo = self.server_is_lo;
-        let server_port = self.server_port;
+        let ops = &mut self.ops;
         self.streams[dir].push(seq, payload, |mut b| {
             let mut used = 0;
             loop {
                 match modbus::parse(b) {
                     Ok(adu) => {
-                        let k = OpKey {
-                            flow: *key,
-                            server_is_lo,
-                            server_port,
-                            proto: AppProto::Modbus,
+                        let id = OpId {
                             unit: adu.unit() as u64,
                             request,
                             function: adu.function().0 as u16,
                         };
-                        ops.record(k, adu.is_exception(), ts_ns, frame);
+                        record(ops, id, adu.is_exception(), ts_ns, frame);
                         decoded += 1;
                         used += adu.len();
                         b = &b[adu.len()..];
@@ -163,24 +219,137 @@ impl OpStat {
     }
 }
 
-/// Operations of the flows a shard owns.
-#[derive(Clone, Debug, Default)]
-pub struct OpTable {
-    pub map: HashMap<OpKey, OpStat>,
+/// Counts one PDU of a flow's operation.
+#[inline]
+fn record(ops: &mut Vec<(OpId, OpStat)>, id: OpId, exception: bool, ts_ns: i64, frame: (u32, u64)) {
+    let s = match ops.iter().position(|(k, _)| *k == id) {
+        Some(i) => &mut ops[i].1,
+        None => {
+            ops.push((
+                id,
+                OpStat {
+                    pdus: 0,
+                    exceptions: 0,
+                    first_ts: ts_ns,
+                    last_ts: ts_ns,
+                    first_frame: frame,
+                },
+            ));
+            &mut ops.last_mut().expect("just pushed").1
+        }
+    };
+    s.pdus += 1;
+    s.exceptions += exception as u64;
+    s.first_ts = s.first_ts.min(ts_ns);
+    s.last_ts = s.last_ts.max(ts_ns);
 }
 
-impl OpTable {
-    fn record(&mut self, k: OpKey, exception: bool, ts_ns: i64, frame: (u32, u64)) {
-        let s = self.map.entry(k).or_insert(OpStat {
-            pdus: 0,
-            exceptions: 0,
-            first_ts: ts_ns,
-            last_ts: ts_ns,
-            first_frame: frame,
-        });
-        s.pdus += 1;
-        s.exceptions += exception as u64;
-        s.first_ts = s.first_ts.min(ts_ns);
-        s.last_ts = s.last_ts.max(ts_ns);
+impl AppState {
+    /// This flow's operations as output rows.
+    pub fn op_rows(&self, flow: &FlowKey) -> impl Iterator<Item = (OpKey, OpStat)> + '_ {
+        let flow = *flow;
+        self.ops.iter().map(move |(id, s)| {
+            let k = OpKey {
+                flow,
+                server_is_lo: self.server_is_lo,
+                server_port: self.server_port,
+                proto: self.proto,
+                unit: id.unit,
+                request: id.request,
+                function: id.function,
+            };
+            (k, *s)
+        })
+    }
+
+    /// Adds another part of the same flow (another capture of a batch).
+    pub fn merge(&mut self, o: &AppState) {
+        self.frames += o.frames;
+        self.bytes += o.bytes;
+        self.errors += o.errors;
+        for (id, st) in &o.ops {
+            match self.ops.iter_mut().find(|(k, _)| k == id) {
+                Some((_, x)) => x.merge(st),
+                None => self.ops.push((*id, *st)),
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn adu(unit: u8, pdu: &[u8]) -> Vec<u8> {
+        let mut v = vec![0, 1, 0, 0];
+        v.extend(((pdu.len() + 1) as u16).to_be_bytes());
+        v.push(unit);
+        v.extend(pdu);
+        v
+    }
+
+    /// Segments of one flow: (from client, seq, payload). A request split in two, a
+    /// retransmitted response, an exception and a write.
+    fn segments() -> Vec<(bool, u32, Vec<u8>)> {
+        let read = adu(1, &[3, 0, 0, 0, 2]);
+        let resp = adu(1, &[3, 4, 0, 1, 0, 2]);
+        let exc = adu(2, &[0x86, 2]);
+        let write = adu(2, &[6, 0, 9, 0, 1]);
+        vec![
+            (true, 100, read.clone()),
+            (false, 500, resp.clone()),
+            (false, 500, resp.clone()),
+            (true, 112, read[..5].to_vec()),
+            (true, 117, read[5..].to_vec()),
+            (false, 500 + resp.len() as u32, exc.clone()),
+            (true, 124, write),
+        ]
+    }
+
+    fn run(use_hints: bool) -> (Vec<(OpId, OpStat)>, u64) {
+        let mut a = AppState::new(AppProto::Modbus, true, 502);
+        for (i, (client, seq, p)) in segments().into_iter().enumerate() {
+            let from_lo = !client; // the server is `lo`
+            let hint = if use_hints {
+                Hint::of(AppProto::Modbus, &p)
+            } else {
+                0
+            };
+            let frame = (0, i as u64 + 1);
+            if !a.hinted(from_lo, seq, p.len(), hint, i as i64, frame, 60) {
+                a.segment(from_lo, seq, &p, i as i64, frame, 60);
+            }
+        }
+        (a.ops, a.frames)
+    }
+
+    #[test]
+    fn hints_give_what_the_bytes_give() {
+        let (with, frames_with) = run(true);
+        let (without, frames_without) = run(false);
+        assert_eq!(format!("{with:?}"), format!("{without:?}"));
+        assert_eq!(frames_with, frames_without);
+        let reads = with
+            .iter()
+            .find(|(k, _)| k.function == 3 && k.request)
+            .unwrap()
+            .1;
+        assert_eq!(reads.pdus, 2, "the split request is joined");
+        let resp = with
+            .iter()
+            .find(|(k, _)| k.function == 3 && !k.request)
+            .unwrap()
+            .1;
+        assert_eq!(resp.pdus, 1, "the retransmission is not counted twice");
+        let exc = with
+            .iter()
+            .find(|(k, _)| k.function == 6 && !k.request)
+            .unwrap()
+            .1;
+        assert_eq!((exc.pdus, exc.exceptions), (1, 1));
+        assert_eq!(
+            frames_with, 5,
+            "frames holding a whole or the last part of a PDU"
+        );
     }
 }

@@ -82,6 +82,9 @@ pub struct FlowRec {
     /// Transport payload as a range of the wave's bytes (empty when not in the wave).
     pub payload_off: u32,
     pub payload_len: u32,
+    /// What a stateless parse of the payload found while its bytes were hot in the
+    /// decode phase (see [`super::app::Hint`]); 0 when nothing.
+    pub hint: u32,
 }
 
 impl FlowRec {
@@ -112,6 +115,7 @@ impl FlowRec {
             src_mac,
             payload_off: payload.0,
             payload_len: payload.1,
+            hint: 0,
         }
     }
 }

@@ -59,6 +59,18 @@ impl Stream {
         }
     }
 
+    /// Takes a segment without its bytes when it is exactly the next one expected and
+    /// nothing is carried: the caller already knows what it holds.
+    pub fn skip_in_order(&mut self, seq: u32, len: usize) -> bool {
+        let in_order = self.next_seq.is_none_or(|n| n == seq);
+        if in_order && self.carry.is_empty() {
+            self.next_seq = Some(seq.wrapping_add(len as u32));
+            true
+        } else {
+            false
+        }
+    }
+
     fn keep(&mut self, rest: &[u8]) {
         if rest.len() <= MAX_CARRY {
             self.carry.clear();

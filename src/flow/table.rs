@@ -2,7 +2,7 @@
 
 use hashbrown::HashTable;
 
-use super::app::{self, AppState, OpTable};
+use super::app::{self, AppState, OpKey, OpStat};
 use super::{FlowKey, FlowRec};
 use crate::dissect::net::transport::tcp_flags;
 
@@ -72,11 +72,7 @@ impl Conv {
         self.last_ts = self.last_ts.max(o.last_ts);
         self.first_frame = self.first_frame.min(o.first_frame);
         match (&mut self.app, &o.app) {
-            (Some(a), Some(b)) => {
-                a.frames += b.frames;
-                a.bytes += b.bytes;
-                a.errors += b.errors;
-            }
+            (Some(a), Some(b)) => a.merge(b),
             (None, Some(b)) => self.app = Some(b.clone()),
             _ => {}
         }
@@ -106,7 +102,6 @@ impl Conv {
 #[derive(Default)]
 pub struct ShardTable {
     table: HashTable<Conv>,
-    ops: OpTable,
 }
 
 impl ShardTable {
@@ -114,7 +109,6 @@ impl ShardTable {
     /// into the capture's, and `data` holds the payload the record points into.
     #[inline]
     pub fn update(&mut self, r: &FlowRec, capture: u32, frame_offset: u64, data: &[u8]) {
-        let ops = &mut self.ops;
         let c = match self.table.find_mut(r.hash, |c| c.key == r.key) {
             Some(c) => c,
             None => {
@@ -144,11 +138,12 @@ impl ShardTable {
                     r.payload_off as usize,
                     r.payload_off as usize + r.payload_len as usize,
                 );
-                if let Some(payload) = data.get(s..e) {
-                    let frame = (capture, r.frame + frame_offset);
-                    a.segment(
-                        &r.key, r.from_lo, r.seq, payload, r.ts_ns, frame, r.wire_len, ops,
-                    );
+                let frame = (capture, r.frame + frame_offset);
+                let len = r.payload_len as usize;
+                if !a.hinted(r.from_lo, r.seq, len, r.hint, r.ts_ns, frame, r.wire_len) {
+                    if let Some(payload) = data.get(s..e) {
+                        a.segment(r.from_lo, r.seq, payload, r.ts_ns, frame, r.wire_len);
+                    }
                 }
             }
         }
@@ -162,8 +157,14 @@ impl ShardTable {
         self.table.is_empty()
     }
 
-    /// The shard's conversations and operations.
-    pub fn into_parts(self) -> (Vec<Conv>, OpTable) {
-        (self.table.into_iter().collect(), self.ops)
+    /// The shard's conversations and their operations.
+    pub fn into_parts(self) -> (Vec<Conv>, Vec<(OpKey, OpStat)>) {
+        let convs: Vec<Conv> = self.table.into_iter().collect();
+        let ops = convs
+            .iter()
+            .filter_map(|c| c.app.as_deref().map(|a| a.op_rows(&c.key)))
+            .flatten()
+            .collect();
+        (convs, ops)
     }
 }
