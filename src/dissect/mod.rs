@@ -2,8 +2,28 @@
 //! `net` is the link/network/tunnel decoder every packet goes through; application
 //! protocols get one file each.
 
+pub mod dnp3;
+pub mod iec104;
 pub mod modbus;
 pub mod net;
+pub mod s7comm;
+
+/// One operation a PDU performs, as `ot_operations.csv` counts it. Every stream
+/// dissector reports its PDUs' operations in this form.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct Op {
+    /// The unit the PDU addresses: Modbus unit id, DNP3 outstation address, IEC 104
+    /// common address; 0 where the protocol has none in the PDU (S7: the flow supplies
+    /// rack/slot from the COTP connection).
+    pub unit: u64,
+    /// The protocol's own function code (printed in decimal).
+    pub function: u16,
+    /// An exception, error or negative response.
+    pub exception: bool,
+    /// The direction the PDU itself states (S7 ROSCTR, DNP3 DIR bit, IEC 104 U-frame
+    /// act/con): `Some(true)` for a request. `None`: the TCP side decides.
+    pub request: Option<bool>,
+}
 
 /// Operation classes shared by every industrial protocol's outputs.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
