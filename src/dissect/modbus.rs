@@ -177,6 +177,27 @@ impl<'a> Adu<'a> {
     }
 }
 
+/// The operation an ADU performs. Modbus PDUs do not say their direction: the TCP
+/// side decides.
+pub fn op(adu: &Adu<'_>) -> super::Op {
+    super::Op {
+        unit: adu.unit() as u64,
+        function: adu.function().0 as u16,
+        exception: adu.is_exception(),
+        request: None,
+    }
+}
+
+/// Name of a function code as outputs print it.
+pub fn function_name(code: u16) -> &'static str {
+    u8::try_from(code).map_or("Unknown", |c| FunctionCode(c).name())
+}
+
+/// Class of a function code.
+pub fn function_class(code: u16) -> OpClass {
+    u8::try_from(code).map_or(OpClass::Other, |c| FunctionCode(c).class())
+}
+
 impl fmt::Debug for Adu<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Adu")

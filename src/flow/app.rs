@@ -4,7 +4,7 @@
 
 use super::stream::Stream;
 use super::FlowKey;
-use crate::dissect::{modbus, OpClass};
+use crate::dissect::{modbus, Op, OpClass};
 
 /// A decoded application protocol of a flow.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -16,6 +16,24 @@ impl AppProto {
     pub fn id(self) -> &'static str {
         match self {
             AppProto::Modbus => "modbus",
+        }
+    }
+
+    pub fn function_name(self, code: u16) -> &'static str {
+        match self {
+            AppProto::Modbus => modbus::function_name(code),
+        }
+    }
+
+    pub fn function_class(self, code: u16) -> OpClass {
+        match self {
+            AppProto::Modbus => modbus::function_class(code),
+        }
+    }
+
+    pub fn unit_text(self, unit: u64) -> String {
+        match self {
+            AppProto::Modbus => unit.to_string(),
         }
     }
 }
@@ -141,37 +159,62 @@ impl AppState {
         let request = from_lo != self.server_is_lo;
         let dir = if request { 0 } else { 1 };
         let mut decoded = 0u32;
-        let mut errors = 0u64;
-        let ops = &mut self.ops;
-        self.streams[dir].push(seq, payload, |mut b| {
+        let mut stream = std::mem::take(&mut self.streams[dir]);
+        stream.push(seq, payload, |mut b| {
             let mut used = 0;
             loop {
-                match modbus::parse(b) {
-                    Ok(adu) => {
-                        let id = OpId {
-                            unit: adu.unit() as u64,
-                            request,
-                            function: adu.function().0 as u16,
-                        };
-                        record(ops, id, adu.is_exception(), ts_ns, frame);
-                        decoded += 1;
-                        used += adu.len();
-                        b = &b[adu.len()..];
+                match self.next_pdu(b) {
+                    Pdu::Done { len, op } => {
+                        if let Some(op) = op {
+                            let id = OpId {
+                                unit: op.unit,
+                                request: op.request.unwrap_or(request),
+                                function: op.function,
+                            };
+                            record(&mut self.ops, id, op.exception, ts_ns, frame);
+                            decoded += 1;
+                        }
+                        used += len;
+                        b = &b[len..];
                     }
-                    Err(modbus::Error::Short { .. }) => return Some(used),
-                    Err(_) => {
-                        errors += 1;
+                    Pdu::Short => return Some(used),
+                    Pdu::NotMine => {
+                        self.errors += 1;
                         return if used > 0 { Some(used) } else { None };
                     }
                 }
             }
         });
-        self.errors += errors;
+        self.streams[dir] = stream;
         if decoded > 0 {
             self.frames += 1;
             self.bytes += wire_len as u64;
         }
     }
+
+    /// The next PDU at the start of a stream's bytes.
+    fn next_pdu(&mut self, b: &[u8]) -> Pdu {
+        match self.proto {
+            AppProto::Modbus => match modbus::parse(b) {
+                Ok(adu) => Pdu::Done {
+                    len: adu.len(),
+                    op: Some(modbus::op(&adu)),
+                },
+                Err(modbus::Error::Short { .. }) => Pdu::Short,
+                Err(_) => Pdu::NotMine,
+            },
+        }
+    }
+}
+
+/// What a protocol found at the start of a stream's bytes.
+enum Pdu {
+    /// A PDU of `len` bytes and the operation it performs, if it completes one.
+    Done { len: usize, op: Option<Op> },
+    /// More bytes are needed.
+    Short,
+    /// The bytes are not this protocol.
+    NotMine,
 }
 
 /// One row of `ot_operations.csv`.
@@ -188,14 +231,14 @@ pub struct OpKey {
 
 impl OpKey {
     pub fn function_name(&self) -> &'static str {
-        match self.proto {
-            AppProto::Modbus => modbus::FunctionCode(self.function as u8).name(),
-        }
+        self.proto.function_name(self.function)
     }
     pub fn class(&self) -> OpClass {
-        match self.proto {
-            AppProto::Modbus => modbus::FunctionCode(self.function as u8).class(),
-        }
+        self.proto.function_class(self.function)
+    }
+    /// The unit as outputs print it.
+    pub fn unit_text(&self) -> String {
+        self.proto.unit_text(self.unit)
     }
 }
 

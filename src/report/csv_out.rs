@@ -177,7 +177,7 @@ pub fn operations(path: &Path, a: &Analysis, digits: u8) -> Result<()> {
             client,
             server,
             k.server_port.to_string(),
-            k.unit.to_string(),
+            k.unit_text(),
             if k.request { "request" } else { "response" }.to_string(),
             k.function.to_string(),
             k.function_name().to_string(),
