@@ -25,6 +25,7 @@ use crate::catalog::Catalog;
 use crate::dissect::net::{self, Outcome, Packet};
 use crate::flow::app::{candidate, Hint, OpKey, OpStat};
 use crate::flow::frag::{FragKey, FragRec, Reassembler};
+use crate::flow::timing::Timing;
 use crate::flow::{shard_of, Conv, FlowKey, FlowRec, ShardTable};
 
 /// How to run.
@@ -110,6 +111,8 @@ pub struct Analysis {
     pub convs: Vec<Conv>,
     /// Industrial operations, in order of their first PDU.
     pub ops: Vec<(OpKey, OpStat)>,
+    /// Request timing per (flow, unit, function), in key order.
+    pub timing: Vec<(OpKey, Timing)>,
     pub frag_dropped: u64,
     pub frag_pending: u64,
     pub stages: Vec<StageTime>,
@@ -127,6 +130,7 @@ impl Analysis {
             counters,
             convs,
             ops: Vec::new(),
+            timing: Vec::new(),
             frag_dropped: 0,
             frag_pending: 0,
             stages: Vec::new(),
@@ -171,6 +175,8 @@ impl Analysis {
         let mut counters = Counters::default();
         let mut convs: hashbrown::HashMap<FlowKey, Conv> = hashbrown::HashMap::new();
         let mut ops: hashbrown::HashMap<OpKey, OpStat> = hashbrown::HashMap::new();
+        let mut timing: std::collections::BTreeMap<OpKey, Timing> =
+            std::collections::BTreeMap::new();
         let mut captures = Vec::new();
         let (mut frag_dropped, mut frag_pending) = (0, 0);
         for (i, a) in parts.iter().enumerate() {
@@ -188,12 +194,21 @@ impl Analysis {
                 o.first_frame.0 = i as u32;
                 ops.entry(*k).and_modify(|x| x.merge(&o)).or_insert(o);
             }
+            for (k, t) in &a.timing {
+                match timing.get_mut(k) {
+                    Some(x) => x.merge(t),
+                    None => {
+                        timing.insert(*k, t.clone());
+                    }
+                }
+            }
         }
         let mut convs: Vec<Conv> = convs.into_values().collect();
         sort_convs(&mut convs);
         let mut a = Analysis::new(captures, counters, convs);
         a.ops = ops.into_iter().collect();
         sort_ops(&mut a.ops);
+        a.timing = timing.into_iter().collect();
         a.frag_dropped = frag_dropped;
         a.frag_pending = frag_pending;
         a
@@ -427,13 +442,16 @@ fn analyze_in_pool(paths: &[PathBuf], opts: &Options) -> Analysis {
     let c3 = thread_cpu();
     let mut convs: Vec<Conv> = Vec::new();
     let mut ops: Vec<(OpKey, OpStat)> = Vec::new();
+    let mut timing: Vec<(OpKey, Timing)> = Vec::new();
     for s in shards {
-        let (c, o) = s.into_parts();
+        let (c, o, t) = s.into_parts();
         convs.extend(c);
         ops.extend(o);
+        timing.extend(t);
     }
     sort_convs(&mut convs);
     sort_ops(&mut ops);
+    timing.sort_by(|a, b| a.0.cmp(&b.0));
     let t_merge = StageTime {
         name: "merge",
         wall: t3.elapsed(),
@@ -441,6 +459,7 @@ fn analyze_in_pool(paths: &[PathBuf], opts: &Options) -> Analysis {
     };
     let mut a = Analysis::new(captures, counters, convs);
     a.ops = ops;
+    a.timing = timing;
     a.frag_dropped = reasm.dropped;
     a.frag_pending = reasm.pending() as u64;
     a.stages = vec![t_scan, t_decode, t_flow, t_merge, t_hash];

@@ -134,6 +134,7 @@ fn write_all(dir: &Path, a: &Analysis, info: &json_out::RunInfo<'_>) -> Result<(
     csv_out::endpoints(&dir.join("endpoints.csv"), a, digits)?;
     csv_out::protocols(&dir.join("protocols.csv"), a)?;
     csv_out::operations(&dir.join("ot_operations.csv"), a, digits)?;
+    csv_out::timing(&dir.join("ot_timing.csv"), a)?;
     json_out::run(&dir.join("run.json"), a, info)?;
     Ok(())
 }

@@ -3,6 +3,7 @@
 //! (flow, protocol, unit, direction, function).
 
 use super::stream::Stream;
+use super::timing::{FlowTiming, Timing};
 use super::FlowKey;
 use crate::dissect::{modbus, Op, OpClass};
 
@@ -40,20 +41,23 @@ impl AppProto {
 
 /// A packet's payload summarised in the decode phase, while its bytes are in cache:
 /// for a segment holding exactly one whole PDU, the flow phase needs no payload bytes.
-/// Packed in a `u32`: bit 31 set, then protocol-specific fields (Modbus: unit in bits
-/// 8..16, raw function code byte in bits 0..8).
+/// Packed in a `u64`: bit 63 set, then protocol-specific fields (Modbus: transaction id
+/// in bits 16..32, unit in bits 8..16, raw function code byte in bits 0..8).
 pub struct Hint;
 
 impl Hint {
-    const SET: u32 = 1 << 31;
+    const SET: u64 = 1 << 63;
 
     /// Summarises a payload of a flow that may carry `proto`.
     #[inline]
-    pub fn of(proto: AppProto, payload: &[u8]) -> u32 {
+    pub fn of(proto: AppProto, payload: &[u8]) -> u64 {
         match proto {
             AppProto::Modbus => match modbus::parse(payload) {
                 Ok(adu) if adu.len() == payload.len() => {
-                    Self::SET | (adu.unit() as u32) << 8 | payload[modbus::HEADER_LEN] as u32
+                    Self::SET
+                        | (adu.transaction() as u64) << 16
+                        | (adu.unit() as u64) << 8
+                        | payload[modbus::HEADER_LEN] as u64
                 }
                 _ => 0,
             },
@@ -78,6 +82,7 @@ pub struct AppState {
     /// Operations of this flow: few per flow (units x functions x directions), so a
     /// short list beats hashing the flow key for every PDU.
     pub ops: Vec<(OpId, OpStat)>,
+    pub timing: FlowTiming,
 }
 
 /// An operation within a flow.
@@ -112,6 +117,24 @@ impl AppState {
             bytes: 0,
             errors: 0,
             ops: Vec::new(),
+            timing: FlowTiming::default(),
+        }
+    }
+
+    /// Counts a PDU's operation and its timing.
+    fn count(
+        &mut self,
+        id: OpId,
+        exception: bool,
+        txn: Option<u32>,
+        ts_ns: i64,
+        frame: (u32, u64),
+    ) {
+        record(&mut self.ops, id, exception, ts_ns, frame);
+        if id.request {
+            self.timing.request(id.unit, id.function, txn, ts_ns);
+        } else {
+            self.timing.response(id.function, txn, ts_ns);
         }
     }
 
@@ -123,7 +146,7 @@ impl AppState {
         from_lo: bool,
         seq: u32,
         len: usize,
-        hint: u32,
+        hint: u64,
         ts_ns: i64,
         frame: (u32, u64),
         wire_len: u32,
@@ -136,11 +159,12 @@ impl AppState {
         }
         let fc = (hint & 0xff) as u8;
         let id = OpId {
-            unit: ((hint >> 8) & 0xff) as u64,
+            unit: (hint >> 8) & 0xff,
             request,
             function: (fc & 0x7f) as u16,
         };
-        record(&mut self.ops, id, fc & 0x80 != 0, ts_ns, frame);
+        let txn = Some(((hint >> 16) & 0xffff) as u32);
+        self.count(id, fc & 0x80 != 0, txn, ts_ns, frame);
         self.frames += 1;
         self.bytes += wire_len as u64;
         true
@@ -164,14 +188,14 @@ impl AppState {
             let mut used = 0;
             loop {
                 match self.next_pdu(b) {
-                    Pdu::Done { len, op } => {
+                    Pdu::Done { len, op, txn } => {
                         if let Some(op) = op {
                             let id = OpId {
                                 unit: op.unit,
                                 request: op.request.unwrap_or(request),
                                 function: op.function,
                             };
-                            record(&mut self.ops, id, op.exception, ts_ns, frame);
+                            self.count(id, op.exception, txn, ts_ns, frame);
                             decoded += 1;
                         }
                         used += len;
@@ -199,6 +223,7 @@ impl AppState {
                 Ok(adu) => Pdu::Done {
                     len: adu.len(),
                     op: Some(modbus::op(&adu)),
+                    txn: Some(adu.transaction() as u32),
                 },
                 Err(modbus::Error::Short { .. }) => Pdu::Short,
                 Err(_) => Pdu::NotMine,
@@ -209,8 +234,13 @@ impl AppState {
 
 /// What a protocol found at the start of a stream's bytes.
 enum Pdu {
-    /// A PDU of `len` bytes and the operation it performs, if it completes one.
-    Done { len: usize, op: Option<Op> },
+    /// A PDU of `len` bytes, the operation it performs if it completes one, and the
+    /// transaction id that pairs a request with its response.
+    Done {
+        len: usize,
+        op: Option<Op>,
+        txn: Option<u32>,
+    },
     /// More bytes are needed.
     Short,
     /// The bytes are not this protocol.
@@ -305,8 +335,26 @@ impl AppState {
         })
     }
 
+    /// This flow's timing rows: keys are those of the requests.
+    pub fn timing_rows(&self, flow: &FlowKey) -> impl Iterator<Item = (OpKey, Timing)> + '_ {
+        let flow = *flow;
+        self.timing.ops.iter().map(move |t| {
+            let k = OpKey {
+                flow,
+                server_is_lo: self.server_is_lo,
+                server_port: self.server_port,
+                proto: self.proto,
+                unit: t.unit,
+                request: true,
+                function: t.function,
+            };
+            (k, t.clone())
+        })
+    }
+
     /// Adds another part of the same flow (another capture of a batch).
     pub fn merge(&mut self, o: &AppState) {
+        self.timing.merge(&o.timing);
         self.frames += o.frames;
         self.bytes += o.bytes;
         self.errors += o.errors;

@@ -84,7 +84,7 @@ pub struct FlowRec {
     pub payload_len: u32,
     /// What a stateless parse of the payload found while its bytes were hot in the
     /// decode phase (see [`super::app::Hint`]); 0 when nothing.
-    pub hint: u32,
+    pub hint: u64,
 }
 
 impl FlowRec {

@@ -10,6 +10,7 @@ pub mod frag;
 pub mod key;
 pub mod stream;
 pub mod table;
+pub mod timing;
 
 pub use key::{FlowKey, FlowRec};
 pub use table::{Conv, ShardTable};

@@ -3,6 +3,7 @@
 use hashbrown::HashTable;
 
 use super::app::{self, AppState, OpKey, OpStat};
+use super::timing::Timing;
 use super::{FlowKey, FlowRec};
 use crate::dissect::net::transport::tcp_flags;
 
@@ -98,6 +99,9 @@ impl Conv {
     }
 }
 
+/// What a shard hands to the merge: conversations, operations, timing rows.
+pub type ShardParts = (Vec<Conv>, Vec<(OpKey, OpStat)>, Vec<(OpKey, Timing)>);
+
 /// The flows one shard owns.
 #[derive(Default)]
 pub struct ShardTable {
@@ -157,14 +161,16 @@ impl ShardTable {
         self.table.is_empty()
     }
 
-    /// The shard's conversations and their operations.
-    pub fn into_parts(self) -> (Vec<Conv>, Vec<(OpKey, OpStat)>) {
+    /// The shard's conversations, their operations and their timing.
+    pub fn into_parts(self) -> ShardParts {
         let convs: Vec<Conv> = self.table.into_iter().collect();
-        let ops = convs
-            .iter()
-            .filter_map(|c| c.app.as_deref().map(|a| a.op_rows(&c.key)))
-            .flatten()
-            .collect();
-        (convs, ops)
+        let apps = || {
+            convs
+                .iter()
+                .filter_map(|c| c.app.as_deref().map(|a| (c, a)))
+        };
+        let ops = apps().flat_map(|(c, a)| a.op_rows(&c.key)).collect();
+        let timing = apps().flat_map(|(c, a)| a.timing_rows(&c.key)).collect();
+        (convs, ops, timing)
     }
 }

@@ -9,6 +9,7 @@ use anyhow::Result;
 use super::{addr_text, mac_text, safe_cell, ts_text};
 use crate::aggregate::endpoints::Addr;
 use crate::aggregate::protocols::transport_name;
+use crate::flow::timing::Timing;
 use crate::pipeline::{Analysis, CaptureReport};
 
 fn writer(path: &Path) -> Result<csv::Writer<std::io::BufWriter<std::fs::File>>> {
@@ -188,6 +189,57 @@ pub fn operations(path: &Path, a: &Analysis, digits: u8) -> Result<()> {
             ts_text(s.last_ts, digits),
             s.first_frame.1.to_string(),
         ])?;
+    }
+    w.flush()?;
+    Ok(())
+}
+
+/// Request timing: latency and polling interval per (flow, unit, function).
+pub fn timing(path: &Path, a: &Analysis) -> Result<()> {
+    let mut w = writer(path)?;
+    w.write_record([
+        "protocol",
+        "client",
+        "server",
+        "server_port",
+        "unit",
+        "function_code",
+        "function_name",
+        "requests",
+        "responses_matched",
+        "latency_min_us",
+        "latency_p50_us",
+        "latency_p99_us",
+        "latency_max_us",
+        "interval_min_us",
+        "interval_p50_us",
+        "interval_p99_us",
+        "interval_max_us",
+    ])?;
+    for (k, t) in &a.timing {
+        let (lo, hi) = (
+            addr_text(&k.flow.lo, k.flow.v6),
+            addr_text(&k.flow.hi, k.flow.v6),
+        );
+        let (server, client) = if k.server_is_lo { (lo, hi) } else { (hi, lo) };
+        let mut row = vec![
+            k.proto.id().to_string(),
+            client,
+            server,
+            k.server_port.to_string(),
+            k.unit_text(),
+            k.function.to_string(),
+            k.function_name().to_string(),
+            t.requests.to_string(),
+            t.matched.to_string(),
+        ];
+        for h in [&t.latency, &t.interval] {
+            match Timing::summary(h) {
+                Some(q) => row.extend(q.iter().map(|v| v.to_string())),
+                None => row.extend(std::iter::repeat_n(String::new(), 4)),
+            }
+        }
+        w.write_record(&row)?;
     }
     w.flush()?;
     Ok(())

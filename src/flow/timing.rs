@@ -1,0 +1,145 @@
+//! Per-flow request timing: request-to-response latency (matched by the protocol's
+//! transaction id) and the interval between successive requests of one operation (the
+//! polling cycle and its jitter), as hdrhistograms in microseconds.
+
+use hdrhistogram::Histogram;
+
+/// Pending requests kept per flow; beyond it the oldest is forgotten.
+const MAX_PENDING: usize = 64;
+/// Largest value recorded: one hour in microseconds (larger ones saturate).
+const MAX_US: u64 = 3_600_000_000;
+
+/// Timing of one (unit, function) of a flow.
+#[derive(Clone, Debug)]
+pub struct Timing {
+    pub unit: u64,
+    pub function: u16,
+    pub requests: u64,
+    pub matched: u64,
+    pub latency: Histogram<u64>,
+    pub interval: Histogram<u64>,
+    last_request: Option<i64>,
+}
+
+impl Timing {
+    fn new(unit: u64, function: u16) -> Timing {
+        let h = || Histogram::new_with_bounds(1, MAX_US, 2).expect("static histogram bounds");
+        Timing {
+            unit,
+            function,
+            requests: 0,
+            matched: 0,
+            latency: h(),
+            interval: h(),
+            last_request: None,
+        }
+    }
+
+    pub fn merge(&mut self, o: &Timing) {
+        self.requests += o.requests;
+        self.matched += o.matched;
+        // Same bounds on both sides, so adding cannot fail.
+        let _ = self.latency.add(&o.latency);
+        let _ = self.interval.add(&o.interval);
+    }
+
+    /// (min, p50, p99, max) in microseconds, when there is a sample.
+    pub fn summary(h: &Histogram<u64>) -> Option<[u64; 4]> {
+        (!h.is_empty()).then(|| {
+            [
+                h.min(),
+                h.value_at_quantile(0.5),
+                h.value_at_quantile(0.99),
+                h.max(),
+            ]
+        })
+    }
+}
+
+fn micros(ns: i64) -> u64 {
+    (ns.max(0) as u64 / 1000).clamp(1, MAX_US)
+}
+
+/// Timing state of a flow.
+#[derive(Clone, Debug, Default)]
+pub struct FlowTiming {
+    pub ops: Vec<Timing>,
+    /// (transaction, time, unit, function) of requests awaiting a response.
+    pending: Vec<(u32, i64, u64, u16)>,
+}
+
+impl FlowTiming {
+    fn entry(&mut self, unit: u64, function: u16) -> &mut Timing {
+        match self
+            .ops
+            .iter()
+            .position(|t| t.unit == unit && t.function == function)
+        {
+            Some(i) => &mut self.ops[i],
+            None => {
+                self.ops.push(Timing::new(unit, function));
+                self.ops.last_mut().expect("just pushed")
+            }
+        }
+    }
+
+    pub fn request(&mut self, unit: u64, function: u16, txn: Option<u32>, ts_ns: i64) {
+        let t = self.entry(unit, function);
+        t.requests += 1;
+        if let Some(prev) = t.last_request {
+            t.interval.saturating_record(micros(ts_ns - prev));
+        }
+        t.last_request = Some(ts_ns);
+        if let Some(txn) = txn {
+            if self.pending.len() >= MAX_PENDING {
+                self.pending.remove(0);
+            }
+            self.pending.push((txn, ts_ns, unit, function));
+        }
+    }
+
+    pub fn response(&mut self, function: u16, txn: Option<u32>, ts_ns: i64) {
+        let Some(txn) = txn else { return };
+        let Some(i) = self
+            .pending
+            .iter()
+            .position(|p| p.0 == txn && p.3 == function)
+        else {
+            return;
+        };
+        let (_, t0, unit, f) = self.pending.remove(i);
+        let t = self.entry(unit, f);
+        t.matched += 1;
+        t.latency.saturating_record(micros(ts_ns - t0));
+    }
+
+    pub fn merge(&mut self, o: &FlowTiming) {
+        for t in &o.ops {
+            let e = self.entry(t.unit, t.function);
+            e.merge(t);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn polling_cycle_and_latency() {
+        let mut f = FlowTiming::default();
+        for i in 0..10i64 {
+            let t = i * 100_000_000; // every 100 ms
+            f.request(1, 3, Some(i as u32), t);
+            f.response(3, Some(i as u32), t + 2_000_000); // 2 ms later
+        }
+        f.response(3, Some(99), 5); // unmatched: ignored
+        let t = &f.ops[0];
+        assert_eq!((t.requests, t.matched), (10, 10));
+        let lat = Timing::summary(&t.latency).unwrap();
+        assert!((1990..=2010).contains(&lat[1]), "{lat:?}");
+        let iv = Timing::summary(&t.interval).unwrap();
+        assert!((99_000..=101_000).contains(&iv[1]), "{iv:?}");
+        assert_eq!(t.interval.len(), 9);
+    }
+}
