@@ -451,7 +451,7 @@ fn analyze_in_pool(paths: &[PathBuf], opts: &Options) -> Analysis {
     }
     sort_convs(&mut convs);
     sort_ops(&mut ops);
-    timing.sort_by(|a, b| a.0.cmp(&b.0));
+    timing.sort_by_key(|t| t.0);
     let t_merge = StageTime {
         name: "merge",
         wall: t3.elapsed(),
