@@ -1,6 +1,81 @@
-//! Placeholder fuzz target for the iec104 dissector (being written).
+//! The IEC 60870-5-104 dissector, alone and behind the TCP stream that feeds it: the
+//! first byte splits the input into segments (some retransmitted, some with gaps), the
+//! rest is the stream's bytes. Every APDU is formatted with `Debug` (which walks every
+//! ASDU's objects), and its operation, name and class are looked up.
 #![no_main]
+
+use std::hint::black_box;
+
 use libfuzzer_sys::fuzz_target;
+use ottr::dissect::iec104::{self, Apdu, Control};
+use ottr::flow::stream::Stream;
+
+/// Everything a consumer can ask of one APDU; checks the invariants that hold for any.
+fn touch(a: &Apdu<'_>, b: &[u8]) {
+    assert!(a.len() <= b.len() && a.len() >= iec104::APCI_LEN && !a.is_empty());
+    let op = iec104::op(a).expect("every parsed APDU has an operation");
+    black_box(format!(
+        "{a:?} {op:?} {} {}",
+        iec104::function_name(op.function),
+        iec104::function_class(op.function).name()
+    ));
+    match a.control() {
+        Control::I { .. } => {
+            let asdu = a.asdu().expect("I frames carry an ASDU");
+            let t = asdu.type_id();
+            assert_eq!(op.function, t.0 as u16);
+            assert!(asdu.objects().count() <= asdu.count() as usize);
+            if !t.is_supported() {
+                assert_eq!(asdu.objects().count(), 0);
+            }
+            for o in asdu.objects() {
+                assert!(o.ioa() < 0x0100_0000 + 128);
+                if let Some(n) = t.element_len() {
+                    assert_eq!(o.element().len(), n);
+                }
+                black_box((o.command(), t.mnemonic(), asdu.cause().name()));
+            }
+        }
+        Control::S { .. } | Control::U(_) => {
+            assert!(a.asdu().is_none() && a.len() == iec104::APCI_LEN);
+            assert!(op.function > 0xff);
+        }
+    }
+}
+
 fuzz_target!(|data: &[u8]| {
-    std::hint::black_box(data);
+    let mut b = data;
+    while let Ok(a) = iec104::parse(b) {
+        touch(&a, b);
+        b = &b[a.len()..];
+    }
+    let Some((&split, rest)) = data.split_first() else {
+        return;
+    };
+    let step = (split as usize % 64) + 1;
+    let mut s = Stream::default();
+    let mut seq = 1000u32;
+    for (i, seg) in rest.chunks(step).enumerate() {
+        // Every fifth segment is sent twice; every seventh jumps ahead (a gap).
+        if i % 7 == 6 {
+            seq = seq.wrapping_add(3);
+        }
+        for _ in 0..1 + (i % 5 == 4) as usize {
+            s.push(seq, seg, |mut b| {
+                let mut used = 0;
+                loop {
+                    match iec104::parse(b) {
+                        Ok(a) => {
+                            touch(&a, b);
+                            used += a.len();
+                            b = &b[a.len()..];
+                        }
+                        Err(iec104::Error::Short { .. }) => return Some(used),
+                        Err(_) => return if used > 0 { Some(used) } else { None },
+                    }
+                }
+            });
+        }
+        seq = seq.wrapping_add(seg.len() as u32);
+    }
 });

@@ -5,36 +5,40 @@
 use super::stream::Stream;
 use super::timing::{FlowTiming, Timing};
 use super::FlowKey;
-use crate::dissect::{modbus, Op, OpClass};
+use crate::dissect::{iec104, modbus, Op, OpClass};
 
 /// A decoded application protocol of a flow.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum AppProto {
     Modbus,
+    Iec104,
 }
 
 impl AppProto {
     pub fn id(self) -> &'static str {
         match self {
             AppProto::Modbus => "modbus",
+            AppProto::Iec104 => "iec104",
         }
     }
 
     pub fn function_name(self, code: u16) -> &'static str {
         match self {
             AppProto::Modbus => modbus::function_name(code),
+            AppProto::Iec104 => iec104::function_name(code),
         }
     }
 
     pub fn function_class(self, code: u16) -> OpClass {
         match self {
             AppProto::Modbus => modbus::function_class(code),
+            AppProto::Iec104 => iec104::function_class(code),
         }
     }
 
     pub fn unit_text(self, unit: u64) -> String {
         match self {
-            AppProto::Modbus => unit.to_string(),
+            AppProto::Modbus | AppProto::Iec104 => unit.to_string(),
         }
     }
 }
@@ -61,6 +65,7 @@ impl Hint {
                 }
                 _ => 0,
             },
+            _ => 0,
         }
     }
 }
@@ -99,11 +104,18 @@ pub fn candidate(key: &FlowKey) -> Option<(AppProto, bool, u16)> {
     if key.proto != 6 {
         return None;
     }
-    match (key.lo_port, key.hi_port) {
-        (502, _) => Some((AppProto::Modbus, true, 502)),
-        (_, 502) => Some((AppProto::Modbus, false, 502)),
-        _ => None,
-    }
+    // The registered port of each stream protocol; a flow counts as decoded only once
+    // its bytes parse.
+    const PORTS: [(u16, AppProto); 2] = [(502, AppProto::Modbus), (2404, AppProto::Iec104)];
+    PORTS.iter().find_map(|&(port, proto)| {
+        if key.lo_port == port {
+            Some((proto, true, port))
+        } else if key.hi_port == port {
+            Some((proto, false, port))
+        } else {
+            None
+        }
+    })
 }
 
 impl AppState {
@@ -226,6 +238,15 @@ impl AppState {
                     txn: Some(adu.transaction() as u32),
                 },
                 Err(modbus::Error::Short { .. }) => Pdu::Short,
+                Err(_) => Pdu::NotMine,
+            },
+            AppProto::Iec104 => match iec104::parse(b) {
+                Ok(apdu) => Pdu::Done {
+                    len: apdu.len(),
+                    op: iec104::op(&apdu),
+                    txn: None,
+                },
+                Err(iec104::Error::Short { .. }) => Pdu::Short,
                 Err(_) => Pdu::NotMine,
             },
         }
