@@ -129,13 +129,14 @@ fn catalog_dir_overrides_the_embedded_catalog() {
     std::fs::create_dir(&cat).unwrap();
     std::fs::write(
         cat.join("protocols.tsv"),
-        "id\tname\tcategory\tports\tnotes\nsite_telemetry\tSite telemetry\tutility\ttcp/20000\t\n",
+        "id\tname\tcategory\tports\tnotes\nsite_telemetry\tSite telemetry\tutility\tudp/17000\t\n",
     )
     .unwrap();
     let out = tmp.path().join("out");
+    // A UDP flow to port 17000 that no dissector claims: only the catalog names it.
     let o = ottr(&[
         "analyze",
-        s(&fixture("equiv/dnp3_example.pcap")),
+        s(&fixture("equiv/4in4tunnel.pcap")),
         "-o",
         s(&out),
         "-q",
@@ -144,7 +145,7 @@ fn catalog_dir_overrides_the_embedded_catalog() {
     ]);
     assert_eq!(o.status.code(), Some(0));
     let p = std::fs::read_to_string(out.join("protocols.csv")).unwrap();
-    assert!(p.contains("site_telemetry,utility,834,"), "{p}");
+    assert!(p.contains("site_telemetry,utility,5,"), "{p}");
     std::fs::write(
         cat.join("protocols.tsv"),
         "id\tname\tcategory\tports\nx\tX\tnowhere\ttcp/1\n",

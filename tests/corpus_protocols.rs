@@ -10,7 +10,28 @@ use std::path::Path;
 use std::process::Command;
 
 /// (ottr protocol id, tshark's protocol name in the hierarchy).
-const DECODED: &[(&str, &str)] = &[("modbus", "mbtcp")];
+const DECODED: &[(&str, &str)] = &[
+    ("modbus", "mbtcp"),
+    ("dnp3", "dnp3"),
+    ("iec104", "iec60870_104"),
+];
+
+/// Captures where a difference from tshark is explained and accepted, with the reason.
+/// Each is still printed; only these (capture, protocol) pairs may exceed 2%.
+const KNOWN: &[(&str, &str, &str)] = &[
+    (
+        "captures/ndpi/dnp3.pcap",
+        "dnp3",
+        "every packet is there three times with the same TCP sequence number; tshark \
+         dissects some copies again, ottr counts the bytes once",
+    ),
+    (
+        "captures/ndpi/iec60780-5-104.pcap",
+        "iec104",
+        "twelve test segments start with garbage bytes; tshark scans forward for 0x68 \
+         and decodes what follows, ottr drops a segment that does not start an APDU",
+    ),
+];
 
 #[test]
 fn decoded_frame_counts_match_tshark() {
@@ -75,7 +96,8 @@ fn decoded_frame_counts_match_tshark() {
             checked += 1;
             let tolerance = want.div_ceil(50);
             eprintln!("{}: {id} ours {got} tshark {want}", g["capture"]);
-            if got.abs_diff(want) > tolerance {
+            let known = KNOWN.iter().any(|(c, p, _)| g["capture"] == *c && *p == id);
+            if got.abs_diff(want) > tolerance && !known {
                 failures.push(format!("{}: {id} ours {got}, tshark {want}", g["capture"]));
             }
         }

@@ -5,13 +5,14 @@
 use super::stream::Stream;
 use super::timing::{FlowTiming, Timing};
 use super::FlowKey;
-use crate::dissect::{iec104, modbus, Op, OpClass};
+use crate::dissect::{dnp3, iec104, modbus, Op, OpClass};
 
 /// A decoded application protocol of a flow.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum AppProto {
     Modbus,
     Iec104,
+    Dnp3,
 }
 
 impl AppProto {
@@ -19,6 +20,7 @@ impl AppProto {
         match self {
             AppProto::Modbus => "modbus",
             AppProto::Iec104 => "iec104",
+            AppProto::Dnp3 => "dnp3",
         }
     }
 
@@ -26,6 +28,7 @@ impl AppProto {
         match self {
             AppProto::Modbus => modbus::function_name(code),
             AppProto::Iec104 => iec104::function_name(code),
+            AppProto::Dnp3 => dnp3::function_name(code),
         }
     }
 
@@ -33,12 +36,13 @@ impl AppProto {
         match self {
             AppProto::Modbus => modbus::function_class(code),
             AppProto::Iec104 => iec104::function_class(code),
+            AppProto::Dnp3 => dnp3::function_class(code),
         }
     }
 
     pub fn unit_text(self, unit: u64) -> String {
         match self {
-            AppProto::Modbus | AppProto::Iec104 => unit.to_string(),
+            AppProto::Modbus | AppProto::Iec104 | AppProto::Dnp3 => unit.to_string(),
         }
     }
 }
@@ -88,7 +92,14 @@ pub struct AppState {
     /// short list beats hashing the flow key for every PDU.
     pub ops: Vec<(OpId, OpStat)>,
     pub timing: FlowTiming,
+    /// Per direction, an application fragment being reassembled from transport
+    /// segments (DNP3).
+    fragments: [Vec<u8>; 2],
 }
+
+/// Largest DNP3 application fragment reassembled (IEEE 1815 allows up to 2048 by
+/// default; devices may configure more).
+const MAX_FRAGMENT: usize = 8192;
 
 /// An operation within a flow.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -106,7 +117,11 @@ pub fn candidate(key: &FlowKey) -> Option<(AppProto, bool, u16)> {
     }
     // The registered port of each stream protocol; a flow counts as decoded only once
     // its bytes parse.
-    const PORTS: [(u16, AppProto); 2] = [(502, AppProto::Modbus), (2404, AppProto::Iec104)];
+    const PORTS: [(u16, AppProto); 3] = [
+        (502, AppProto::Modbus),
+        (2404, AppProto::Iec104),
+        (20000, AppProto::Dnp3),
+    ];
     PORTS.iter().find_map(|&(port, proto)| {
         if key.lo_port == port {
             Some((proto, true, port))
@@ -130,6 +145,7 @@ impl AppState {
             errors: 0,
             ops: Vec::new(),
             timing: FlowTiming::default(),
+            fragments: Default::default(),
         }
     }
 
@@ -146,7 +162,7 @@ impl AppState {
         if id.request {
             self.timing.request(id.unit, id.function, txn, ts_ns);
         } else {
-            self.timing.response(id.function, txn, ts_ns);
+            self.timing.response(txn, ts_ns);
         }
     }
 
@@ -196,10 +212,11 @@ impl AppState {
         let dir = if request { 0 } else { 1 };
         let mut decoded = 0u32;
         let mut stream = std::mem::take(&mut self.streams[dir]);
-        stream.push(seq, payload, |mut b| {
+        // A retransmitted segment's bytes were counted when first seen.
+        let _retransmitted = stream.push(seq, payload, |mut b| {
             let mut used = 0;
             loop {
-                match self.next_pdu(b) {
+                match self.next_pdu(b, dir) {
                     Pdu::Done { len, op, txn } => {
                         if let Some(op) = op {
                             let id = OpId {
@@ -208,8 +225,10 @@ impl AppState {
                                 function: op.function,
                             };
                             self.count(id, op.exception, txn, ts_ns, frame);
-                            decoded += 1;
                         }
+                        // A PDU counts the frame as decoded even when it completes no
+                        // operation (a DNP3 link frame carrying a middle segment).
+                        decoded += 1;
                         used += len;
                         b = &b[len..];
                     }
@@ -228,8 +247,8 @@ impl AppState {
         }
     }
 
-    /// The next PDU at the start of a stream's bytes.
-    fn next_pdu(&mut self, b: &[u8]) -> Pdu {
+    /// The next PDU at the start of a stream's bytes, in direction `dir`.
+    fn next_pdu(&mut self, b: &[u8], dir: usize) -> Pdu {
         match self.proto {
             AppProto::Modbus => match modbus::parse(b) {
                 Ok(adu) => Pdu::Done {
@@ -238,6 +257,19 @@ impl AppState {
                     txn: Some(adu.transaction() as u32),
                 },
                 Err(modbus::Error::Short { .. }) => Pdu::Short,
+                Err(_) => Pdu::NotMine,
+            },
+            AppProto::Dnp3 => match dnp3::parse(b) {
+                Ok(frame) => {
+                    let len = frame.len();
+                    let op = self.dnp3_frame(&frame, dir);
+                    Pdu::Done {
+                        len,
+                        op: op.map(|(op, _)| op),
+                        txn: op.map(|(_, seq)| seq),
+                    }
+                }
+                Err(dnp3::Error::Short { .. }) => Pdu::Short,
                 Err(_) => Pdu::NotMine,
             },
             AppProto::Iec104 => match iec104::parse(b) {
@@ -250,6 +282,39 @@ impl AppState {
                 Err(_) => Pdu::NotMine,
             },
         }
+    }
+}
+
+impl AppState {
+    /// Joins a DNP3 link frame's transport segment to its direction's fragment; a
+    /// finished fragment gives its operation and application sequence number. The
+    /// transport sequence is not checked: it wraps from 63 to 0 in valid traffic.
+    fn dnp3_frame(&mut self, frame: &dnp3::Frame<'_>, dir: usize) -> Option<(Op, u32)> {
+        let t = frame.transport()?;
+        if !frame.crc_ok() {
+            self.fragments[dir].clear();
+            return None;
+        }
+        let buf = &mut self.fragments[dir];
+        if t.fir {
+            buf.clear();
+        } else if buf.is_empty() {
+            // The start of this fragment was not seen.
+            return None;
+        }
+        if buf.len() + frame.user_data_len() > MAX_FRAGMENT {
+            buf.clear();
+            return None;
+        }
+        frame.copy_fragment_data(buf);
+        if !t.fin {
+            return None;
+        }
+        let found = dnp3::parse_app(buf)
+            .ok()
+            .map(|app| (dnp3::op(&app, frame), app.seq() as u32));
+        buf.clear();
+        found
     }
 }
 

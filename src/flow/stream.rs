@@ -17,13 +17,14 @@ pub struct Stream {
 impl Stream {
     /// Delivers a segment's new bytes to `parse`, which returns how many bytes it
     /// consumed (whole PDUs) or `None` when the bytes are not this protocol (the
-    /// stream then drops what it carries).
+    /// stream then drops what it carries). Returns true when every byte had been
+    /// delivered before (a retransmission).
     pub fn push(
         &mut self,
         seq: u32,
         payload: &[u8],
         mut parse: impl FnMut(&[u8]) -> Option<usize>,
-    ) {
+    ) -> bool {
         let mut data = payload;
         if let Some(next) = self.next_seq {
             let ahead = seq.wrapping_sub(next) as i32;
@@ -31,7 +32,7 @@ impl Stream {
                 // Already delivered (retransmission or overlap): keep only the new part.
                 let seen = ahead.unsigned_abs() as usize;
                 if seen >= data.len() {
-                    return;
+                    return true;
                 }
                 data = &data[seen..];
             } else if ahead > 0 {
@@ -41,7 +42,7 @@ impl Stream {
         }
         self.next_seq = Some(seq.wrapping_add(payload.len() as u32));
         if data.is_empty() {
-            return;
+            return false;
         }
         if self.carry.is_empty() {
             match parse(data) {
@@ -57,6 +58,7 @@ impl Stream {
                 _ => {}
             }
         }
+        false
     }
 
     /// Takes a segment without its bytes when it is exactly the next one expected and

@@ -98,13 +98,12 @@ impl FlowTiming {
         }
     }
 
-    pub fn response(&mut self, function: u16, txn: Option<u32>, ts_ns: i64) {
+    /// Pairs a response with the latest pending request of the same transaction id
+    /// (protocols such as DNP3 answer with another function code, so it is not
+    /// compared).
+    pub fn response(&mut self, txn: Option<u32>, ts_ns: i64) {
         let Some(txn) = txn else { return };
-        let Some(i) = self
-            .pending
-            .iter()
-            .position(|p| p.0 == txn && p.3 == function)
-        else {
+        let Some(i) = self.pending.iter().rposition(|p| p.0 == txn) else {
             return;
         };
         let (_, t0, unit, f) = self.pending.remove(i);
@@ -131,9 +130,9 @@ mod tests {
         for i in 0..10i64 {
             let t = i * 100_000_000; // every 100 ms
             f.request(1, 3, Some(i as u32), t);
-            f.response(3, Some(i as u32), t + 2_000_000); // 2 ms later
+            f.response(Some(i as u32), t + 2_000_000); // 2 ms later
         }
-        f.response(3, Some(99), 5); // unmatched: ignored
+        f.response(Some(99), 5); // unmatched: ignored
         let t = &f.ops[0];
         assert_eq!((t.requests, t.matched), (10, 10));
         let lat = Timing::summary(&t.latency).unwrap();
