@@ -2,7 +2,9 @@
 //! `net` is the link/network/tunnel decoder every packet goes through; application
 //! protocols get one file each.
 
+pub mod bacnet;
 pub mod dnp3;
+pub mod enip;
 pub mod iec104;
 pub mod modbus;
 pub mod net;
