@@ -14,6 +14,7 @@ const DECODED: &[(&str, &str)] = &[
     ("modbus", "mbtcp"),
     ("dnp3", "dnp3"),
     ("iec104", "iec60870_104"),
+    ("s7comm", "s7comm"),
 ];
 
 /// Captures where a difference from tshark is explained and accepted, with the reason.

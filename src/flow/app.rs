@@ -5,7 +5,7 @@
 use super::stream::Stream;
 use super::timing::{FlowTiming, Timing};
 use super::FlowKey;
-use crate::dissect::{dnp3, iec104, modbus, Op, OpClass};
+use crate::dissect::{dnp3, iec104, modbus, s7comm, Op, OpClass};
 
 /// A decoded application protocol of a flow.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -13,6 +13,9 @@ pub enum AppProto {
     Modbus,
     Iec104,
     Dnp3,
+    S7comm,
+    /// A flow on the S7 port that carried S7comm-plus.
+    S7commPlus,
 }
 
 impl AppProto {
@@ -21,6 +24,8 @@ impl AppProto {
             AppProto::Modbus => "modbus",
             AppProto::Iec104 => "iec104",
             AppProto::Dnp3 => "dnp3",
+            AppProto::S7comm => "s7comm",
+            AppProto::S7commPlus => "s7comm_plus",
         }
     }
 
@@ -29,6 +34,7 @@ impl AppProto {
             AppProto::Modbus => modbus::function_name(code),
             AppProto::Iec104 => iec104::function_name(code),
             AppProto::Dnp3 => dnp3::function_name(code),
+            AppProto::S7comm | AppProto::S7commPlus => s7comm::function_name(code),
         }
     }
 
@@ -37,12 +43,18 @@ impl AppProto {
             AppProto::Modbus => modbus::function_class(code),
             AppProto::Iec104 => iec104::function_class(code),
             AppProto::Dnp3 => dnp3::function_class(code),
+            AppProto::S7comm | AppProto::S7commPlus => s7comm::function_class(code),
         }
     }
 
     pub fn unit_text(self, unit: u64) -> String {
         match self {
             AppProto::Modbus | AppProto::Iec104 | AppProto::Dnp3 => unit.to_string(),
+            // Rack and slot from the COTP connection request, when it was seen.
+            AppProto::S7comm | AppProto::S7commPlus if unit & S7_UNIT_KNOWN != 0 => {
+                format!("{}/{}", (unit >> 8) & 0xff, unit & 0xff)
+            }
+            AppProto::S7comm | AppProto::S7commPlus => String::new(),
         }
     }
 }
@@ -95,7 +107,12 @@ pub struct AppState {
     /// Per direction, an application fragment being reassembled from transport
     /// segments (DNP3).
     fragments: [Vec<u8>; 2],
+    /// S7: rack and slot from the COTP connection request (see `S7_UNIT_KNOWN`).
+    s7_unit: u64,
 }
+
+/// Marks an S7 unit as known: rack in bits 8..16, slot in bits 0..8.
+const S7_UNIT_KNOWN: u64 = 1 << 16;
 
 /// Largest DNP3 application fragment reassembled (IEEE 1815 allows up to 2048 by
 /// default; devices may configure more).
@@ -112,21 +129,22 @@ pub struct OpId {
 /// Which protocol a new TCP flow may carry, from its ports; the first payload then
 /// has to parse for the flow to count as decoded.
 pub fn candidate(key: &FlowKey) -> Option<(AppProto, bool, u16)> {
-    if key.proto != 6 {
-        return None;
-    }
-    // The registered port of each stream protocol; a flow counts as decoded only once
-    // its bytes parse.
-    const PORTS: [(u16, AppProto); 3] = [
-        (502, AppProto::Modbus),
-        (2404, AppProto::Iec104),
-        (20000, AppProto::Dnp3),
+    // The registered ports of each protocol, per transport; a flow counts as decoded
+    // only once its bytes parse.
+    const PORTS: [(u8, u16, u16, AppProto); 5] = [
+        (6, 502, 502, AppProto::Modbus),
+        (6, 102, 102, AppProto::S7comm),
+        (6, 2404, 2404, AppProto::Iec104),
+        (6, 20000, 20000, AppProto::Dnp3),
+        (17, 20000, 20000, AppProto::Dnp3),
     ];
-    PORTS.iter().find_map(|&(port, proto)| {
-        if key.lo_port == port {
-            Some((proto, true, port))
-        } else if key.hi_port == port {
-            Some((proto, false, port))
+    PORTS.iter().find_map(|&(transport, lo, hi, proto)| {
+        if key.proto != transport {
+            None
+        } else if (lo..=hi).contains(&key.lo_port) {
+            Some((proto, true, key.lo_port))
+        } else if (lo..=hi).contains(&key.hi_port) {
+            Some((proto, false, key.hi_port))
         } else {
             None
         }
@@ -146,6 +164,7 @@ impl AppState {
             ops: Vec::new(),
             timing: FlowTiming::default(),
             fragments: Default::default(),
+            s7_unit: 0,
         }
     }
 
@@ -217,7 +236,12 @@ impl AppState {
             let mut used = 0;
             loop {
                 match self.next_pdu(b, dir) {
-                    Pdu::Done { len, op, txn } => {
+                    Pdu::Done {
+                        len,
+                        op,
+                        txn,
+                        counts,
+                    } => {
                         if let Some(op) = op {
                             let id = OpId {
                                 unit: op.unit,
@@ -228,7 +252,7 @@ impl AppState {
                         }
                         // A PDU counts the frame as decoded even when it completes no
                         // operation (a DNP3 link frame carrying a middle segment).
-                        decoded += 1;
+                        decoded += counts as u32;
                         used += len;
                         b = &b[len..];
                     }
@@ -247,6 +271,49 @@ impl AppState {
         }
     }
 
+    /// Feeds one UDP datagram of the flow: each datagram holds whole PDUs.
+    pub fn datagram(
+        &mut self,
+        from_lo: bool,
+        mut b: &[u8],
+        ts_ns: i64,
+        frame: (u32, u64),
+        wire_len: u32,
+    ) {
+        let request = from_lo != self.server_is_lo;
+        let dir = if request { 0 } else { 1 };
+        let mut decoded = false;
+        while !b.is_empty() {
+            match self.next_pdu(b, dir) {
+                Pdu::Done {
+                    len,
+                    op,
+                    txn,
+                    counts,
+                } => {
+                    if let Some(op) = op {
+                        let id = OpId {
+                            unit: op.unit,
+                            request: op.request.unwrap_or(request),
+                            function: op.function,
+                        };
+                        self.count(id, op.exception, txn, ts_ns, frame);
+                    }
+                    decoded |= counts;
+                    b = &b[len.clamp(1, b.len())..];
+                }
+                Pdu::Short | Pdu::NotMine => {
+                    self.errors += (!decoded) as u64;
+                    break;
+                }
+            }
+        }
+        if decoded {
+            self.frames += 1;
+            self.bytes += wire_len as u64;
+        }
+    }
+
     /// The next PDU at the start of a stream's bytes, in direction `dir`.
     fn next_pdu(&mut self, b: &[u8], dir: usize) -> Pdu {
         match self.proto {
@@ -255,8 +322,34 @@ impl AppState {
                     len: adu.len(),
                     op: Some(modbus::op(&adu)),
                     txn: Some(adu.transaction() as u32),
+                    counts: true,
                 },
                 Err(modbus::Error::Short { .. }) => Pdu::Short,
+                Err(_) => Pdu::NotMine,
+            },
+            AppProto::S7comm | AppProto::S7commPlus => match s7comm::parse(b) {
+                Ok(t) => {
+                    if let Some((rack, slot)) = t.cotp().rack_slot() {
+                        self.s7_unit = S7_UNIT_KNOWN | (rack as u64) << 8 | slot as u64;
+                    }
+                    let s7 = t.s7();
+                    if t.s7plus().is_some() {
+                        self.proto = AppProto::S7commPlus;
+                    }
+                    let op = s7comm::ops(&t).map(|op| Op {
+                        unit: self.s7_unit,
+                        ..op
+                    });
+                    // Only S7 PDUs make the frame S7's: ISO-on-TCP also carries MMS.
+                    let counts = s7.is_some() || t.s7plus().is_some();
+                    Pdu::Done {
+                        len: t.len(),
+                        op,
+                        txn: s7.map(|s| s.pdu_ref() as u32),
+                        counts,
+                    }
+                }
+                Err(s7comm::Error::Short { .. }) => Pdu::Short,
                 Err(_) => Pdu::NotMine,
             },
             AppProto::Dnp3 => match dnp3::parse(b) {
@@ -267,6 +360,7 @@ impl AppState {
                         len,
                         op: op.map(|(op, _)| op),
                         txn: op.map(|(_, seq)| seq),
+                        counts: true,
                     }
                 }
                 Err(dnp3::Error::Short { .. }) => Pdu::Short,
@@ -277,6 +371,7 @@ impl AppState {
                     len: apdu.len(),
                     op: iec104::op(&apdu),
                     txn: None,
+                    counts: true,
                 },
                 Err(iec104::Error::Short { .. }) => Pdu::Short,
                 Err(_) => Pdu::NotMine,
@@ -322,10 +417,13 @@ impl AppState {
 enum Pdu {
     /// A PDU of `len` bytes, the operation it performs if it completes one, and the
     /// transaction id that pairs a request with its response.
+    /// `counts`: the PDU is this protocol's own, not a lower layer it shares (COTP
+    /// carries MMS as well as S7).
     Done {
         len: usize,
         op: Option<Op>,
         txn: Option<u32>,
+        counts: bool,
     },
     /// More bytes are needed.
     Short,

@@ -144,7 +144,11 @@ impl ShardTable {
                 );
                 let frame = (capture, r.frame + frame_offset);
                 let len = r.payload_len as usize;
-                if !a.hinted(r.from_lo, r.seq, len, r.hint, r.ts_ns, frame, r.wire_len) {
+                if r.key.proto == 17 {
+                    if let Some(payload) = data.get(s..e) {
+                        a.datagram(r.from_lo, payload, r.ts_ns, frame, r.wire_len);
+                    }
+                } else if !a.hinted(r.from_lo, r.seq, len, r.hint, r.ts_ns, frame, r.wire_len) {
                     if let Some(payload) = data.get(s..e) {
                         a.segment(r.from_lo, r.seq, payload, r.ts_ns, frame, r.wire_len);
                     }
