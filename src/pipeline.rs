@@ -15,6 +15,7 @@ use std::time::{Duration, Instant};
 
 use rayon::prelude::*;
 
+use crate::aggregate::assets::{self, Asset};
 use crate::aggregate::endpoints::{self, Endpoint};
 use crate::aggregate::protocols::{self, app_protocol, transport_name, ProtocolRow};
 use crate::aggregate::Counters;
@@ -119,6 +120,7 @@ pub struct Analysis {
     /// Derived by [`Analysis::finish`].
     pub endpoints: Vec<Endpoint>,
     pub protocols: Vec<ProtocolRow>,
+    pub assets: Vec<Asset>,
     /// Catalog protocol of each conversation (same order as `convs`).
     pub conv_app: Vec<Option<String>>,
 }
@@ -136,6 +138,7 @@ impl Analysis {
             stages: Vec::new(),
             endpoints: Vec::new(),
             protocols: Vec::new(),
+            assets: Vec::new(),
             conv_app: Vec::new(),
         }
     }
@@ -163,6 +166,7 @@ impl Analysis {
             .collect();
         self.endpoints = endpoints::build(&self.convs, |c| names[&c.key].clone(), &self.counters);
         self.protocols = protocols::build(&self.convs, catalog, &self.counters);
+        self.assets = assets::build(&self.endpoints, &self.convs, &self.conv_app);
     }
 
     /// Sub-second digits to print: the finest precision among the inputs.

@@ -135,6 +135,8 @@ fn write_all(dir: &Path, a: &Analysis, info: &json_out::RunInfo<'_>) -> Result<(
     csv_out::protocols(&dir.join("protocols.csv"), a)?;
     csv_out::operations(&dir.join("ot_operations.csv"), a, digits)?;
     csv_out::timing(&dir.join("ot_timing.csv"), a)?;
+    csv_out::assets(&dir.join("assets.csv"), a, digits)?;
+    json_out::assets(&dir.join("assets.json"), a, digits)?;
     json_out::run(&dir.join("run.json"), a, info)?;
     Ok(())
 }

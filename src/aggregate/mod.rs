@@ -3,6 +3,7 @@
 //! Merges are associative and order-independent in their results, so the thread count
 //! never changes an output.
 
+pub mod assets;
 pub mod endpoints;
 pub mod protocols;
 

@@ -159,6 +159,30 @@ impl<'a> Adu<'a> {
             .flatten()
     }
 
+    /// Objects of a Read Device Identification response (function 43, MEI type 14):
+    /// (object id, value). Ids 0..=6 are VendorName, ProductCode, MajorMinorRevision,
+    /// VendorUrl, ProductName, ModelName, UserApplicationName.
+    pub fn device_id_objects(&self) -> impl Iterator<Item = (u8, &'a [u8])> + 'a {
+        let d = self.data();
+        // MEI type, read code, conformity, more follows, next id, count, then objects.
+        let (mut rest, count) = match (self.mei_type(), self.is_exception(), d.get(..6)) {
+            (Some(14), false, Some(h)) => (&d[6..], h[5]),
+            _ => (&d[..0], 0),
+        };
+        let mut left = count;
+        std::iter::from_fn(move || {
+            if left == 0 {
+                return None;
+            }
+            left -= 1;
+            let (&id, r) = rest.split_first()?;
+            let (&len, r) = r.split_first()?;
+            let value = r.get(..len as usize)?;
+            rest = &r[len as usize..];
+            Some((id, value))
+        })
+    }
+
     /// First address and count a write request touches (registers or coils).
     pub fn write_range(&self) -> Option<(u16, u16)> {
         let d = self.data();
@@ -265,6 +289,45 @@ mod tests {
         assert_eq!(parse(&id).unwrap().mei_type(), Some(14));
         assert_eq!(FunctionCode(43).class(), OpClass::Identity);
         assert_eq!(FunctionCode(8).class(), OpClass::Diagnostic);
+    }
+
+    #[test]
+    fn device_identification_objects() {
+        let mut pdu = vec![43, 14, 1, 1, 0, 0, 3];
+        for (id, v) in [
+            (0u8, &b"Schneider Electric"[..]),
+            (1, b"BMX P34 2020"),
+            (2, b"v2.7"),
+        ] {
+            pdu.push(id);
+            pdu.push(v.len() as u8);
+            pdu.extend(v);
+        }
+        let resp = adu(1, &pdu);
+        let a = parse(&resp).unwrap();
+        let objs: Vec<_> = a.device_id_objects().collect();
+        assert_eq!(
+            objs,
+            vec![
+                (0, &b"Schneider Electric"[..]),
+                (1, b"BMX P34 2020"),
+                (2, b"v2.7")
+            ]
+        );
+        // A request has no objects; a count beyond the data stops cleanly.
+        assert_eq!(
+            parse(&adu(1, &[43, 14, 1, 0]))
+                .unwrap()
+                .device_id_objects()
+                .count(),
+            0
+        );
+        let mut short = pdu.clone();
+        short[6] = 9;
+        assert_eq!(
+            parse(&adu(1, &short)).unwrap().device_id_objects().count(),
+            3
+        );
     }
 
     #[test]

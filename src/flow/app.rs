@@ -73,7 +73,11 @@ impl Hint {
     pub fn of(proto: AppProto, payload: &[u8]) -> u64 {
         match proto {
             AppProto::Modbus => match modbus::parse(payload) {
-                Ok(adu) if adu.len() == payload.len() => {
+                // Identification answers carry text the flow phase must read.
+                Ok(adu)
+                    if adu.len() == payload.len()
+                        && adu.function() != modbus::FunctionCode::ENCAPSULATED_INTERFACE =>
+                {
                     Self::SET
                         | (adu.transaction() as u64) << 16
                         | (adu.unit() as u64) << 8
@@ -109,6 +113,52 @@ pub struct AppState {
     fragments: [Vec<u8>; 2],
     /// S7: rack and slot from the COTP connection request (see `S7_UNIT_KNOWN`).
     s7_unit: u64,
+    /// What the devices said about themselves (identity), with the frame that said it.
+    pub facts: Vec<Fact>,
+}
+
+/// A fact a device disclosed about itself.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Fact {
+    /// Disclosed by the server side of the flow (else by the client).
+    pub by_server: bool,
+    /// `vendor`, `product`, `model`, `order_number`, `firmware`, `serial`, `name`, ...
+    pub field: &'static str,
+    /// Text from the capture: untrusted, bounded, control characters replaced.
+    pub value: String,
+    /// (capture index, frame) that disclosed it.
+    pub frame: (u32, u64),
+}
+
+/// Most facts kept per flow, and longest value.
+const MAX_FACTS: usize = 32;
+const MAX_FACT_LEN: usize = 128;
+
+impl AppState {
+    /// Keeps the first value of each (side, field) a flow disclosed.
+    fn fact(&mut self, by_server: bool, field: &'static str, raw: &[u8], frame: (u32, u64)) {
+        let value: String = String::from_utf8_lossy(raw)
+            .chars()
+            .take(MAX_FACT_LEN)
+            .map(|c| if c.is_control() { '\u{fffd}' } else { c })
+            .collect();
+        let value = value.trim().to_string();
+        if value.is_empty() || self.facts.len() >= MAX_FACTS {
+            return;
+        }
+        if !self
+            .facts
+            .iter()
+            .any(|f| f.by_server == by_server && f.field == field)
+        {
+            self.facts.push(Fact {
+                by_server,
+                field,
+                value,
+                frame,
+            });
+        }
+    }
 }
 
 /// Marks an S7 unit as known: rack in bits 8..16, slot in bits 0..8.
@@ -165,6 +215,7 @@ impl AppState {
             timing: FlowTiming::default(),
             fragments: Default::default(),
             s7_unit: 0,
+            facts: Vec::new(),
         }
     }
 
@@ -235,7 +286,7 @@ impl AppState {
         let _retransmitted = stream.push(seq, payload, |mut b| {
             let mut used = 0;
             loop {
-                match self.next_pdu(b, dir) {
+                match self.next_pdu(b, dir, frame) {
                     Pdu::Done {
                         len,
                         op,
@@ -284,7 +335,7 @@ impl AppState {
         let dir = if request { 0 } else { 1 };
         let mut decoded = false;
         while !b.is_empty() {
-            match self.next_pdu(b, dir) {
+            match self.next_pdu(b, dir, frame) {
                 Pdu::Done {
                     len,
                     op,
@@ -315,15 +366,18 @@ impl AppState {
     }
 
     /// The next PDU at the start of a stream's bytes, in direction `dir`.
-    fn next_pdu(&mut self, b: &[u8], dir: usize) -> Pdu {
+    fn next_pdu(&mut self, b: &[u8], dir: usize, frame: (u32, u64)) -> Pdu {
         match self.proto {
             AppProto::Modbus => match modbus::parse(b) {
-                Ok(adu) => Pdu::Done {
-                    len: adu.len(),
-                    op: Some(modbus::op(&adu)),
-                    txn: Some(adu.transaction() as u32),
-                    counts: true,
-                },
+                Ok(adu) => {
+                    self.modbus_identity(&adu, dir == 1, frame);
+                    Pdu::Done {
+                        len: adu.len(),
+                        op: Some(modbus::op(&adu)),
+                        txn: Some(adu.transaction() as u32),
+                        counts: true,
+                    }
+                }
                 Err(modbus::Error::Short { .. }) => Pdu::Short,
                 Err(_) => Pdu::NotMine,
             },
@@ -333,6 +387,9 @@ impl AppState {
                         self.s7_unit = S7_UNIT_KNOWN | (rack as u64) << 8 | slot as u64;
                     }
                     let s7 = t.s7();
+                    if let Some(szl) = s7.and_then(|s| s.szl()) {
+                        self.s7_identity(&szl, dir == 1, frame);
+                    }
                     if t.s7plus().is_some() {
                         self.proto = AppProto::S7commPlus;
                     }
@@ -381,6 +438,59 @@ impl AppState {
 }
 
 impl AppState {
+    /// Identity from a Read Device Identification answer (only a server sends one).
+    fn modbus_identity(&mut self, adu: &modbus::Adu<'_>, by_server: bool, frame: (u32, u64)) {
+        for (id, v) in adu.device_id_objects() {
+            let field = match id {
+                0 => "vendor",
+                1 => "product_code",
+                2 => "firmware",
+                4 => "product",
+                5 => "model",
+                6 => "application",
+                _ => continue,
+            };
+            self.fact(by_server, field, v, frame);
+        }
+    }
+
+    /// Identity from a Read SZL answer: module identification (0x0011) and component
+    /// identification (0x001C). S7comm is Siemens' protocol, so its vendor is known.
+    fn s7_identity(&mut self, szl: &s7comm::Szl<'_>, by_server: bool, frame: (u32, u64)) {
+        let mut any = false;
+        if let Some(o) = szl.order_number() {
+            self.fact(by_server, "order_number", o, frame);
+            any = true;
+        }
+        for m in szl.module_ids() {
+            if m.index == 7 {
+                let fw = format!(
+                    "V{}.{}.{}",
+                    m.version[0] & 0xff,
+                    m.version[1] >> 8,
+                    m.version[1] & 0xff
+                );
+                self.fact(by_server, "firmware", fw.as_bytes(), frame);
+                any = true;
+            }
+        }
+        for (index, field) in [
+            (s7comm::COMPONENT_SYSTEM_NAME, "name"),
+            (s7comm::COMPONENT_MODULE_NAME, "module_name"),
+            (s7comm::COMPONENT_PLANT_ID, "plant_id"),
+            (s7comm::COMPONENT_SERIAL, "serial"),
+            (s7comm::COMPONENT_MODULE_TYPE, "model"),
+        ] {
+            if let Some(v) = szl.component(index) {
+                self.fact(by_server, field, v, frame);
+                any = true;
+            }
+        }
+        if any {
+            self.fact(by_server, "vendor", b"Siemens", frame);
+        }
+    }
+
     /// Joins a DNP3 link frame's transport segment to its direction's fragment; a
     /// finished fragment gives its operation and application sequence number. The
     /// transport sequence is not checked: it wraps from 63 to 0 in valid traffic.
@@ -538,6 +648,16 @@ impl AppState {
 
     /// Adds another part of the same flow (another capture of a batch).
     pub fn merge(&mut self, o: &AppState) {
+        for f in &o.facts {
+            if self.facts.len() < MAX_FACTS
+                && !self
+                    .facts
+                    .iter()
+                    .any(|x| x.by_server == f.by_server && x.field == f.field)
+            {
+                self.facts.push(f.clone());
+            }
+        }
         self.timing.merge(&o.timing);
         self.frames += o.frames;
         self.bytes += o.bytes;

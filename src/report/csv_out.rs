@@ -194,6 +194,55 @@ pub fn operations(path: &Path, a: &Analysis, digits: u8) -> Result<()> {
     Ok(())
 }
 
+/// The asset inventory (identity as `field=value` pairs; text from the capture is
+/// neutralised).
+pub fn assets(path: &Path, a: &Analysis, digits: u8) -> Result<()> {
+    let mut w = writer(path)?;
+    w.write_record([
+        "addr",
+        "mac",
+        "vendor",
+        "names",
+        "role",
+        "role_evidence",
+        "identity",
+        "protocols_served",
+        "protocols_used",
+        "first_seen",
+        "last_seen",
+    ])?;
+    for asset in &a.assets {
+        let e = &asset.endpoint;
+        let addr = match &e.addr {
+            Addr::Ip(b, v6) => addr_text(b, *v6),
+            Addr::Mac(m) => mac_text(m),
+        };
+        let identity: Vec<String> = asset
+            .identity
+            .iter()
+            .map(|(k, f)| format!("{k}={}", f.value))
+            .collect();
+        let join = |set: &std::collections::BTreeSet<String>| {
+            set.iter().cloned().collect::<Vec<_>>().join(";")
+        };
+        w.write_record([
+            addr,
+            e.mac.as_ref().map(mac_text).unwrap_or_default(),
+            String::new(),
+            String::new(),
+            String::new(),
+            String::new(),
+            safe_cell(&identity.join("; ")),
+            join(&asset.protocols_served),
+            join(&asset.protocols_used),
+            ts_text(e.first_ts, digits),
+            ts_text(e.last_ts, digits),
+        ])?;
+    }
+    w.flush()?;
+    Ok(())
+}
+
 /// Request timing: latency and polling interval per (flow, unit, function).
 pub fn timing(path: &Path, a: &Analysis) -> Result<()> {
     let mut w = writer(path)?;

@@ -94,6 +94,44 @@ pub fn summary(path: &Path, a: &Analysis, digits: u8) -> Result<()> {
     write(path, &v)
 }
 
+/// The asset inventory with each identity fact's protocol and frame.
+pub fn assets(path: &Path, a: &Analysis, digits: u8) -> Result<()> {
+    use crate::aggregate::endpoints::Addr;
+    let rows: Vec<Value> = a
+        .assets
+        .iter()
+        .map(|asset| {
+            let e = &asset.endpoint;
+            let addr = match &e.addr {
+                Addr::Ip(b, v6) => super::addr_text(b, *v6),
+                Addr::Mac(m) => super::mac_text(m),
+            };
+            let identity: Map<String, Value> = asset
+                .identity
+                .iter()
+                .map(|(k, f)| {
+                    let v = json!({"value": f.value, "protocol": f.protocol, "frame": f.frame.1});
+                    ((*k).to_string(), v)
+                })
+                .collect();
+            json!({
+                "addr": addr,
+                "mac": e.mac.as_ref().map(super::mac_text),
+                "vendor": Value::Null,
+                "names": Vec::<String>::new(),
+                "role": Value::Null,
+                "role_evidence": Vec::<String>::new(),
+                "identity": identity,
+                "protocols_served": asset.protocols_served,
+                "protocols_used": asset.protocols_used,
+                "first_seen": ts_text(e.first_ts, digits),
+                "last_seen": ts_text(e.last_ts, digits),
+            })
+        })
+        .collect();
+    write(path, &Value::Array(rows))
+}
+
 /// Facts about the run itself; the only output allowed to differ between runs.
 pub struct RunInfo<'a> {
     pub args: &'a [String],

@@ -1,0 +1,86 @@
+//! The passive asset inventory: one asset per endpoint, with the protocols it serves
+//! and uses, and the identity its own protocols disclosed (each fact with its frame).
+//! Roles come later, from what a host does (issue 5).
+
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+
+use super::endpoints::{Addr, Endpoint};
+use crate::flow::Conv;
+
+/// An identity fact as the inventory shows it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct IdentityFact {
+    pub value: String,
+    pub protocol: &'static str,
+    /// (capture index, frame) that disclosed it.
+    pub frame: (u32, u64),
+}
+
+#[derive(Clone, Debug)]
+pub struct Asset {
+    pub endpoint: Endpoint,
+    pub protocols_served: BTreeSet<String>,
+    pub protocols_used: BTreeSet<String>,
+    /// Field (`vendor`, `model`, `firmware`, `serial`, ...) to the first fact seen.
+    pub identity: BTreeMap<&'static str, IdentityFact>,
+}
+
+/// Builds the inventory in endpoint order. `conv_app` names each conversation's
+/// protocol; the server side of a flow is the one its decoder identified, or the
+/// answering side of a TCP handshake for a port-only match.
+pub fn build(endpoints: &[Endpoint], convs: &[Conv], conv_app: &[Option<String>]) -> Vec<Asset> {
+    let mut by_ip: HashMap<([u8; 16], bool), usize> = HashMap::new();
+    let mut assets: Vec<Asset> = endpoints
+        .iter()
+        .enumerate()
+        .map(|(i, e)| {
+            if let Addr::Ip(a, v6) = e.addr {
+                by_ip.insert((a, v6), i);
+            }
+            Asset {
+                endpoint: e.clone(),
+                protocols_served: BTreeSet::new(),
+                protocols_used: BTreeSet::new(),
+                identity: BTreeMap::new(),
+            }
+        })
+        .collect();
+    for (c, app) in convs.iter().zip(conv_app) {
+        let Some(proto) = app else { continue };
+        let (a, b) = c.ends();
+        let server_is_lo = match (c.app.as_deref(), c.initiator) {
+            (Some(s), _) if s.frames > 0 => Some(s.server_is_lo),
+            (_, 1) => Some(b.0 == c.key.lo && b.1 == c.key.lo_port),
+            (_, 2) => Some(a.0 == c.key.lo && a.1 == c.key.lo_port),
+            _ => None,
+        };
+        let Some(server_is_lo) = server_is_lo else {
+            continue;
+        };
+        let (server, client) = if server_is_lo {
+            (c.key.lo, c.key.hi)
+        } else {
+            (c.key.hi, c.key.lo)
+        };
+        if let Some(&i) = by_ip.get(&(server, c.key.v6)) {
+            assets[i].protocols_served.insert(proto.clone());
+        }
+        if let Some(&i) = by_ip.get(&(client, c.key.v6)) {
+            assets[i].protocols_used.insert(proto.clone());
+        }
+        if let Some(s) = c.app.as_deref() {
+            for f in &s.facts {
+                let who = if f.by_server { server } else { client };
+                if let Some(&i) = by_ip.get(&(who, c.key.v6)) {
+                    let fact = IdentityFact {
+                        value: f.value.clone(),
+                        protocol: s.proto.id(),
+                        frame: f.frame,
+                    };
+                    assets[i].identity.entry(f.field).or_insert(fact);
+                }
+            }
+        }
+    }
+    assets
+}
