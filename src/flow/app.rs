@@ -60,29 +60,94 @@ impl AppProto {
 }
 
 /// A packet's payload summarised in the decode phase, while its bytes are in cache:
-/// for a segment holding exactly one whole PDU, the flow phase needs no payload bytes.
-/// Packed in a `u64`: bit 63 set, then protocol-specific fields (Modbus: transaction id
-/// in bits 16..32, unit in bits 8..16, raw function code byte in bits 0..8).
+/// for a segment holding exactly one whole, self-contained PDU, the flow phase needs
+/// no payload bytes. Packed in a `u64`:
+///
+/// | bits | field |
+/// |---|---|
+/// | 63 | set |
+/// | 62 | the PDU performs an operation (the fields below are meaningful) |
+/// | 61 | exception |
+/// | 59..61 | direction the PDU states: 0 none, 1 request, 2 response |
+/// | 58 | a transaction id is present |
+/// | 42..58 | transaction id |
+/// | 26..42 | function code |
+/// | 10..26 | unit (protocols whose unit is in the PDU and fits 16 bits) |
+///
+/// PDUs that change flow state (S7 connection requests and identification answers,
+/// S7comm-plus, Modbus identification answers, DNP3 transport segments) get no hint.
 pub struct Hint;
 
 impl Hint {
     const SET: u64 = 1 << 63;
+    const OP: u64 = 1 << 62;
+    const EXCEPTION: u64 = 1 << 61;
+    const TXN: u64 = 1 << 58;
 
-    /// Summarises a payload of a flow that may carry `proto`.
+    fn pack(op: Option<Op>, txn: Option<u32>) -> u64 {
+        let Some(op) = op else { return Self::SET };
+        let dir = match op.request {
+            None => 0u64,
+            Some(true) => 1,
+            Some(false) => 2,
+        };
+        Self::SET
+            | Self::OP
+            | if op.exception { Self::EXCEPTION } else { 0 }
+            | dir << 59
+            | txn.map_or(0, |t| Self::TXN | (t as u64 & 0xffff) << 42)
+            | (op.function as u64) << 26
+            | (op.unit & 0xffff) << 10
+    }
+
+    fn unpack(h: u64) -> (Option<Op>, Option<u32>) {
+        if h & Self::OP == 0 {
+            return (None, None);
+        }
+        let op = Op {
+            unit: (h >> 10) & 0xffff,
+            function: ((h >> 26) & 0xffff) as u16,
+            exception: h & Self::EXCEPTION != 0,
+            request: match (h >> 59) & 3 {
+                1 => Some(true),
+                2 => Some(false),
+                _ => None,
+            },
+        };
+        (
+            Some(op),
+            (h & Self::TXN != 0).then_some(((h >> 42) & 0xffff) as u32),
+        )
+    }
+
+    /// Summarises a payload of a flow that may carry `proto`; 0 when it cannot.
     #[inline]
     pub fn of(proto: AppProto, payload: &[u8]) -> u64 {
         match proto {
             AppProto::Modbus => match modbus::parse(payload) {
-                // Identification answers carry text the flow phase must read.
                 Ok(adu)
                     if adu.len() == payload.len()
                         && adu.function() != modbus::FunctionCode::ENCAPSULATED_INTERFACE =>
                 {
-                    Self::SET
-                        | (adu.transaction() as u64) << 16
-                        | (adu.unit() as u64) << 8
-                        | payload[modbus::HEADER_LEN] as u64
+                    Self::pack(Some(modbus::op(&adu)), Some(adu.transaction() as u32))
                 }
+                _ => 0,
+            },
+            AppProto::S7comm => match s7comm::parse(payload) {
+                Ok(t) if t.len() == payload.len() && t.s7plus().is_none() => match t.s7() {
+                    Some(s7) if s7.szl().is_none() => {
+                        Self::pack(s7comm::ops(&t), Some(s7.pdu_ref() as u32))
+                    }
+                    _ => 0,
+                },
+                _ => 0,
+            },
+            AppProto::Iec104 => match iec104::parse(payload) {
+                Ok(a) if a.len() == payload.len() => match iec104::op(&a) {
+                    Some(op) if op.unit <= 0xffff => Self::pack(Some(op), None),
+                    Some(_) => 0,
+                    None => Self::pack(None, None),
+                },
                 _ => 0,
             },
             _ => 0,
@@ -250,19 +315,27 @@ impl AppState {
         wire_len: u32,
     ) -> bool {
         let request = from_lo != self.server_is_lo;
+        // A flow that turned out to be S7comm-plus reads its bytes.
         if hint & Hint::SET == 0
+            || self.proto == AppProto::S7commPlus
             || !self.streams[if request { 0 } else { 1 }].skip_in_order(seq, len)
         {
             return false;
         }
-        let fc = (hint & 0xff) as u8;
-        let id = OpId {
-            unit: (hint >> 8) & 0xff,
-            request,
-            function: (fc & 0x7f) as u16,
-        };
-        let txn = Some(((hint >> 16) & 0xffff) as u32);
-        self.count(id, fc & 0x80 != 0, txn, ts_ns, frame);
+        let (op, txn) = Hint::unpack(hint);
+        if let Some(op) = op {
+            let unit = if self.proto == AppProto::S7comm {
+                self.s7_unit
+            } else {
+                op.unit
+            };
+            let id = OpId {
+                unit,
+                request: op.request.unwrap_or(request),
+                function: op.function,
+            };
+            self.count(id, op.exception, txn, ts_ns, frame);
+        }
         self.frames += 1;
         self.bytes += wire_len as u64;
         true
@@ -716,6 +789,26 @@ mod tests {
             }
         }
         (a.ops, a.frames)
+    }
+
+    #[test]
+    fn hints_round_trip() {
+        for request in [None, Some(true), Some(false)] {
+            for exception in [false, true] {
+                let op = Op {
+                    unit: 0xbeef,
+                    function: 0x84f2,
+                    exception,
+                    request,
+                };
+                assert_eq!(
+                    Hint::unpack(Hint::pack(Some(op), Some(0xfffe))),
+                    (Some(op), Some(0xfffe))
+                );
+                assert_eq!(Hint::unpack(Hint::pack(Some(op), None)), (Some(op), None));
+            }
+        }
+        assert_eq!(Hint::unpack(Hint::pack(None, None)), (None, None));
     }
 
     #[test]
