@@ -15,6 +15,8 @@ const DECODED: &[(&str, &str)] = &[
     ("dnp3", "dnp3"),
     ("iec104", "iec60870_104"),
     ("s7comm", "s7comm"),
+    ("enip", "enip"),
+    ("bacnet", "bvlc"),
 ];
 
 /// Captures where a difference from tshark is explained and accepted, with the reason.

@@ -5,7 +5,7 @@
 use super::stream::Stream;
 use super::timing::{FlowTiming, Timing};
 use super::FlowKey;
-use crate::dissect::{dnp3, iec104, modbus, s7comm, Op, OpClass};
+use crate::dissect::{bacnet, dnp3, enip, iec104, modbus, s7comm, Op, OpClass};
 
 /// A decoded application protocol of a flow.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -16,6 +16,11 @@ pub enum AppProto {
     S7comm,
     /// A flow on the S7 port that carried S7comm-plus.
     S7commPlus,
+    Enip,
+    /// EtherNet/IP class-1 (implicit) I/O on UDP 2222: CPF items, reported as `enip`
+    /// (the encapsulation it uses), as Wireshark counts it.
+    CipIo,
+    Bacnet,
 }
 
 impl AppProto {
@@ -26,6 +31,8 @@ impl AppProto {
             AppProto::Dnp3 => "dnp3",
             AppProto::S7comm => "s7comm",
             AppProto::S7commPlus => "s7comm_plus",
+            AppProto::Enip | AppProto::CipIo => "enip",
+            AppProto::Bacnet => "bacnet",
         }
     }
 
@@ -35,6 +42,8 @@ impl AppProto {
             AppProto::Iec104 => iec104::function_name(code),
             AppProto::Dnp3 => dnp3::function_name(code),
             AppProto::S7comm | AppProto::S7commPlus => s7comm::function_name(code),
+            AppProto::Enip | AppProto::CipIo => enip::function_name(code),
+            AppProto::Bacnet => bacnet::function_name(code),
         }
     }
 
@@ -44,6 +53,8 @@ impl AppProto {
             AppProto::Iec104 => iec104::function_class(code),
             AppProto::Dnp3 => dnp3::function_class(code),
             AppProto::S7comm | AppProto::S7commPlus => s7comm::function_class(code),
+            AppProto::Enip | AppProto::CipIo => enip::function_class(code),
+            AppProto::Bacnet => bacnet::function_class(code),
         }
     }
 
@@ -55,6 +66,8 @@ impl AppProto {
                 format!("{}/{}", (unit >> 8) & 0xff, unit & 0xff)
             }
             AppProto::S7comm | AppProto::S7commPlus => String::new(),
+            AppProto::Enip | AppProto::CipIo => enip::unit_text(unit),
+            AppProto::Bacnet => bacnet::unit_text(unit),
         }
     }
 }
@@ -180,6 +193,8 @@ pub struct AppState {
     s7_unit: u64,
     /// What the devices said about themselves (identity), with the frame that said it.
     pub facts: Vec<Fact>,
+    /// Further operations of the last PDU (EtherNet/IP reports several per message).
+    more_ops: Vec<Op>,
 }
 
 /// A fact a device disclosed about itself.
@@ -246,7 +261,11 @@ pub struct OpId {
 pub fn candidate(key: &FlowKey) -> Option<(AppProto, bool, u16)> {
     // The registered ports of each protocol, per transport; a flow counts as decoded
     // only once its bytes parse.
-    const PORTS: [(u8, u16, u16, AppProto); 5] = [
+    const PORTS: [(u8, u16, u16, AppProto); 9] = [
+        (17, 47808, 47823, AppProto::Bacnet),
+        (6, 44818, 44818, AppProto::Enip),
+        (17, 44818, 44818, AppProto::Enip),
+        (17, 2222, 2222, AppProto::CipIo),
         (6, 502, 502, AppProto::Modbus),
         (6, 102, 102, AppProto::S7comm),
         (6, 2404, 2404, AppProto::Iec104),
@@ -281,6 +300,7 @@ impl AppState {
             fragments: Default::default(),
             s7_unit: 0,
             facts: Vec::new(),
+            more_ops: Vec::new(),
         }
     }
 
@@ -374,6 +394,14 @@ impl AppState {
                             };
                             self.count(id, op.exception, txn, ts_ns, frame);
                         }
+                        for op in std::mem::take(&mut self.more_ops) {
+                            let id = OpId {
+                                unit: op.unit,
+                                request: op.request.unwrap_or(request),
+                                function: op.function,
+                            };
+                            self.count(id, op.exception, None, ts_ns, frame);
+                        }
                         // A PDU counts the frame as decoded even when it completes no
                         // operation (a DNP3 link frame carrying a middle segment).
                         decoded += counts as u32;
@@ -422,6 +450,14 @@ impl AppState {
                             function: op.function,
                         };
                         self.count(id, op.exception, txn, ts_ns, frame);
+                    }
+                    for op in std::mem::take(&mut self.more_ops) {
+                        let id = OpId {
+                            unit: op.unit,
+                            request: op.request.unwrap_or(request),
+                            function: op.function,
+                        };
+                        self.count(id, op.exception, None, ts_ns, frame);
                     }
                     decoded |= counts;
                     b = &b[len.clamp(1, b.len())..];
@@ -482,6 +518,61 @@ impl AppState {
                 Err(s7comm::Error::Short { .. }) => Pdu::Short,
                 Err(_) => Pdu::NotMine,
             },
+            AppProto::Enip => match enip::parse(b) {
+                Ok(e) => {
+                    if let Some(id) = e.identity() {
+                        self.enip_identity(&id, dir == 1, frame);
+                    }
+                    let mut more = std::mem::take(&mut self.more_ops);
+                    enip::ops(&e, |op| more.push(op));
+                    self.more_ops = more;
+                    Pdu::Done {
+                        len: e.len(),
+                        op: None,
+                        txn: None,
+                        counts: true,
+                    }
+                }
+                Err(enip::Error::Short { .. }) => Pdu::Short,
+                Err(_) => Pdu::NotMine,
+            },
+            // One datagram is one message; a BVLC length longer than the datagram is
+            // taken as cut (Wireshark decodes those too).
+            AppProto::Bacnet => match bacnet::parse_lax(b) {
+                Ok(m) => {
+                    if let Some(i_am) = m.apdu().and_then(|a| a.i_am()) {
+                        self.fact(
+                            dir == 1,
+                            "vendor",
+                            format!("BACnet vendor {}", i_am.vendor_id).as_bytes(),
+                            frame,
+                        );
+                        self.fact(
+                            dir == 1,
+                            "name",
+                            format!("device {}", i_am.device_instance).as_bytes(),
+                            frame,
+                        );
+                    }
+                    let txn = m.apdu().and_then(|a| a.invoke_id()).map(u32::from);
+                    Pdu::Done {
+                        len: b.len(),
+                        op: bacnet::op(&m),
+                        txn,
+                        counts: true,
+                    }
+                }
+                Err(_) => Pdu::NotMine,
+            },
+            AppProto::CipIo => match enip::parse_io(b) {
+                Some(_) => Pdu::Done {
+                    len: b.len(),
+                    op: None,
+                    txn: None,
+                    counts: true,
+                },
+                None => Pdu::NotMine,
+            },
             AppProto::Dnp3 => match dnp3::parse(b) {
                 Ok(frame) => {
                     let len = frame.len();
@@ -525,6 +616,35 @@ impl AppState {
             };
             self.fact(by_server, field, v, frame);
         }
+    }
+
+    /// Identity from a ListIdentity reply: numbers as the device states them (vendor
+    /// and device type names need the ODVA tables, not shipped yet).
+    fn enip_identity(&mut self, id: &enip::Identity<'_>, by_server: bool, frame: (u32, u64)) {
+        self.fact(by_server, "product", id.product_name, frame);
+        self.fact(
+            by_server,
+            "vendor",
+            format!("ODVA vendor {}", id.vendor).as_bytes(),
+            frame,
+        );
+        self.fact(
+            by_server,
+            "model",
+            format!(
+                "device type {}, product code {}",
+                id.device_type, id.product_code
+            )
+            .as_bytes(),
+            frame,
+        );
+        self.fact(by_server, "firmware", id.revision_text().as_bytes(), frame);
+        self.fact(
+            by_server,
+            "serial",
+            format!("0x{:08x}", id.serial).as_bytes(),
+            frame,
+        );
     }
 
     /// Identity from a Read SZL answer: module identification (0x0011) and component
