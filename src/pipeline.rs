@@ -346,6 +346,7 @@ fn analyze_in_pool(paths: &[PathBuf], opts: &Options) -> Analysis {
                     &mut t_scan,
                 );
                 let mut pending: Option<(Wave<'_>, Vec<ChunkOut>)> = None;
+                let pool = RecPool::default();
                 let mut frames_before = 0u64;
                 while decoding.is_some() || pending.is_some() {
                     let cp = scanner.checkpoint();
@@ -365,7 +366,7 @@ fn analyze_in_pool(paths: &[PathBuf], opts: &Options) -> Analysis {
                                 },
                                 || {
                                     decoding.as_ref().map(|w| {
-                                        decode_wave(w, nshards, &cpu_decode, &mut t_decode)
+                                        decode_wave(w, nshards, &cpu_decode, &mut t_decode, &pool)
                                     })
                                 },
                             )
@@ -396,7 +397,9 @@ fn analyze_in_pool(paths: &[PathBuf], opts: &Options) -> Analysis {
                             continue;
                         }
                     }
-                    pending = wave.zip(outs);
+                    if let Some((_, done)) = std::mem::replace(&mut pending, wave.zip(outs)) {
+                        pool.give(done);
+                    }
                     decoding = next;
                     if let Some(p) = &opts.progress {
                         p.fetch_add(scanner.pos().saturating_sub(last_pos), Ordering::Relaxed);
@@ -536,6 +539,7 @@ fn decode_wave(
     nshards: usize,
     cpu: &AtomicU64,
     t: &mut StageTime,
+    pool: &RecPool,
 ) -> Vec<ChunkOut> {
     let t0 = Instant::now();
     let outs = wave
@@ -543,7 +547,7 @@ fn decode_wave(
         .par_iter()
         .map(|c| {
             let c0 = thread_cpu();
-            let out = work_chunk(c, wave, nshards);
+            let out = work_chunk(c, wave, nshards, pool);
             cpu.fetch_add(
                 thread_cpu().saturating_sub(c0).as_nanos() as u64,
                 Ordering::Relaxed,
@@ -608,12 +612,39 @@ impl FlowState<'_> {
 }
 
 /// Decodes every record of a chunk.
-fn work_chunk(chunk: &Chunk, wave: &Wave<'_>, nshards: usize) -> ChunkOut {
+/// Flow-record buffers reused from wave to wave: allocating them afresh each wave
+/// makes the allocator return and re-fault (zero) tens of megabytes per wave.
+#[derive(Default)]
+struct RecPool(std::sync::Mutex<Vec<Vec<Vec<FlowRec>>>>);
+
+impl RecPool {
+    fn take(&self, nshards: usize) -> Vec<Vec<FlowRec>> {
+        let got = self.0.lock().unwrap_or_else(|e| e.into_inner()).pop();
+        match got {
+            Some(v) if v.len() == nshards => v,
+            _ => (0..nshards).map(|_| Vec::new()).collect(),
+        }
+    }
+
+    fn give(&self, outs: Vec<ChunkOut>) {
+        let mut pool = self.0.lock().unwrap_or_else(|e| e.into_inner());
+        for mut o in outs {
+            o.per_shard.iter_mut().for_each(Vec::clear);
+            pool.push(o.per_shard);
+        }
+    }
+}
+
+fn work_chunk(chunk: &Chunk, wave: &Wave<'_>, nshards: usize, pool: &RecPool) -> ChunkOut {
     let data: &[u8] = &wave.data;
     let expect = (chunk.end - chunk.start) / 96 / nshards + 16;
     let mut out = ChunkOut {
         counters: Counters::default(),
-        per_shard: (0..nshards).map(|_| Vec::with_capacity(expect)).collect(),
+        per_shard: {
+            let mut v = pool.take(nshards);
+            v.iter_mut().for_each(|s| s.reserve(expect));
+            v
+        },
         frags: Vec::new(),
         frames: 0,
         clean: true,

@@ -155,6 +155,36 @@ impl Hint {
                 },
                 _ => 0,
             },
+            AppProto::CipIo => match enip::parse_io(payload) {
+                Some(_) => Self::pack(None, None),
+                None => 0,
+            },
+            AppProto::Enip => match enip::parse(payload) {
+                Ok(e) if e.len() == payload.len() && e.identity().is_none() => {
+                    let (mut n, mut first) = (0, None);
+                    enip::ops(&e, |op| {
+                        n += 1;
+                        first.get_or_insert(op);
+                    });
+                    match first {
+                        Some(op) if n == 1 && op.unit <= 0xffff => Self::pack(Some(op), None),
+                        None => Self::pack(None, None),
+                        _ => 0,
+                    }
+                }
+                _ => 0,
+            },
+            AppProto::Bacnet => match bacnet::parse_lax(payload) {
+                Ok(m) if m.apdu().and_then(|a| a.i_am()).is_none() => match bacnet::op(&m) {
+                    Some(op) if op.unit <= 0xffff => Self::pack(
+                        Some(op),
+                        m.apdu().and_then(|a| a.invoke_id()).map(u32::from),
+                    ),
+                    Some(_) => 0,
+                    None => Self::pack(None, None),
+                },
+                _ => 0,
+            },
             AppProto::Iec104 => match iec104::parse(payload) {
                 Ok(a) if a.len() == payload.len() => match iec104::op(&a) {
                     Some(op) if op.unit <= 0xffff => Self::pack(Some(op), None),
@@ -327,7 +357,7 @@ impl AppState {
     pub fn hinted(
         &mut self,
         from_lo: bool,
-        seq: u32,
+        seq: Option<u32>,
         len: usize,
         hint: u64,
         ts_ns: i64,
@@ -335,10 +365,13 @@ impl AppState {
         wire_len: u32,
     ) -> bool {
         let request = from_lo != self.server_is_lo;
-        // A flow that turned out to be S7comm-plus reads its bytes.
+        // A flow that turned out to be S7comm-plus reads its bytes; a UDP datagram
+        // (`seq` None) has no stream to keep in order.
         if hint & Hint::SET == 0
             || self.proto == AppProto::S7commPlus
-            || !self.streams[if request { 0 } else { 1 }].skip_in_order(seq, len)
+            || seq.is_some_and(|seq| {
+                !self.streams[if request { 0 } else { 1 }].skip_in_order(seq, len)
+            })
         {
             return false;
         }
@@ -904,7 +937,7 @@ mod tests {
                 0
             };
             let frame = (0, i as u64 + 1);
-            if !a.hinted(from_lo, seq, p.len(), hint, i as i64, frame, 60) {
+            if !a.hinted(from_lo, Some(seq), p.len(), hint, i as i64, frame, 60) {
                 a.segment(from_lo, seq, &p, i as i64, frame, 60);
             }
         }

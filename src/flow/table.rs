@@ -144,11 +144,15 @@ impl ShardTable {
                 );
                 let frame = (capture, r.frame + frame_offset);
                 let len = r.payload_len as usize;
-                if r.key.proto == 17 {
+                let udp = r.key.proto == 17;
+                let seq = (!udp).then_some(r.seq);
+                if a.hinted(r.from_lo, seq, len, r.hint, r.ts_ns, frame, r.wire_len) {
+                    // Summarised in the decode phase.
+                } else if udp {
                     if let Some(payload) = data.get(s..e) {
                         a.datagram(r.from_lo, payload, r.ts_ns, frame, r.wire_len);
                     }
-                } else if !a.hinted(r.from_lo, r.seq, len, r.hint, r.ts_ns, frame, r.wire_len) {
+                } else {
                     if let Some(payload) = data.get(s..e) {
                         a.segment(r.from_lo, r.seq, payload, r.ts_ns, frame, r.wire_len);
                     }
