@@ -29,6 +29,7 @@ LABELS = {
     "ottr-t2": "ottr --threads 2",
     "ottr-nohash": "ottr analyze --no-hash",
     "ottr-nohash-t1": "ottr --no-hash --threads 1",
+    "ottr-engine": "ottr --no-hash --no-dissect",
 }
 
 
@@ -156,6 +157,9 @@ def main():
         "ottr_nohash_vs_tshark": ratio(res.get("ottr-nohash"), t),
         "ottr_nohash_vs_floor": ratio(res.get("ottr-nohash"), res.get("floor")),
         "ottr_nohash_all_vs_t1": ratio(res.get("ottr-nohash"), res.get("ottr-nohash-t1")),
+        "dissectors_vs_engine": ratio(res.get("ottr-nohash"), res.get("ottr-engine")),
+        "engine_vs_tshark": ratio(res.get("ottr-engine"), t),
+        "engine_vs_floor": ratio(res.get("ottr-engine"), res.get("floor")),
         "floor_vs_tshark": ratio(res.get("floor"), t),
         "floor_all_vs_t1": ratio(res.get("floor"), res.get("floor-t1")),
     }
@@ -245,6 +249,9 @@ def main():
         ("ottr_nohash_vs_tshark", "ottr --no-hash / tshark"),
         ("ottr_nohash_vs_floor", "ottr --no-hash / floor (target >= %.2f)" % TARGET_VS_FLOOR),
         ("ottr_nohash_all_vs_t1", "ottr --no-hash all cores / 1 thread"),
+        ("engine_vs_tshark", "engine alone (--no-dissect) / tshark"),
+        ("engine_vs_floor", "engine alone / floor (target >= %.2f)" % TARGET_VS_FLOOR),
+        ("dissectors_vs_engine", "with dissectors / engine alone (issue 3: >= 0.75)"),
         ("floor_vs_tshark", "floor / tshark"),
         ("floor_all_vs_t1", "floor all cores / 1 thread"),
         ("floor_t2_vs_t1", "floor 2 threads / 1 thread"),

@@ -150,6 +150,8 @@ if [ "$SKIP_OTTR" != 1 ]; then
     # Without the SHA-256 of the input: the analysis alone, as tshark's stats pass.
     measure ottr-nohash "$NPROC" "$FILE" "$REPEAT" -- "$OTTR" analyze "$FILE" -o "$DATA/out" --quiet --no-hash
     measure ottr-nohash-t1 1 "$FILE" "$REPEAT" -- "$OTTR" analyze "$FILE" -o "$DATA/out" --quiet --no-hash --threads 1
+    # The engine alone (no application dissectors), for what the dissectors cost.
+    measure ottr-engine "$NPROC" "$FILE" "$REPEAT" -- "$OTTR" analyze "$FILE" -o "$DATA/out" --quiet --no-hash --no-dissect
 fi
 
 if [ "$MEMTEST" = 1 ]; then

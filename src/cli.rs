@@ -93,6 +93,11 @@ pub struct AnalyzeArgs {
     #[arg(long, hide = true)]
     pub no_prefetch: bool,
 
+    /// Run the capture engine alone, without application-protocol dissectors (for
+    /// measuring what the dissectors cost).
+    #[arg(long, hide = true)]
+    pub no_dissect: bool,
+
     /// No progress bar and no summary on stderr.
     #[arg(short, long)]
     pub quiet: bool,

@@ -41,6 +41,8 @@ pub struct Options {
     pub speculate: bool,
     /// Map the next wave's pages ahead of the workers.
     pub prefetch: bool,
+    /// Run the application-protocol dissectors.
+    pub dissect: bool,
     /// Bytes read so far, for the progress bar.
     pub progress: Option<Arc<AtomicU64>>,
 }
@@ -54,6 +56,7 @@ impl Options {
             hash: true,
             speculate: true,
             prefetch: true,
+            dissect: true,
             progress: None,
         }
     }
@@ -263,7 +266,9 @@ pub fn analyze(paths: &[PathBuf], opts: &Options) -> Analysis {
 
 fn analyze_in_pool(paths: &[PathBuf], opts: &Options) -> Analysis {
     let nshards = (opts.threads * 4).max(1);
-    let mut shards: Vec<ShardTable> = (0..nshards).map(|_| ShardTable::default()).collect();
+    let mut shards: Vec<ShardTable> = (0..nshards)
+        .map(|_| ShardTable::new(opts.dissect))
+        .collect();
     let mut reasm = Reassembler::default();
     let mut counters = Counters::default();
     let mut captures = Vec::new();
@@ -366,7 +371,14 @@ fn analyze_in_pool(paths: &[PathBuf], opts: &Options) -> Analysis {
                                 },
                                 || {
                                     decoding.as_ref().map(|w| {
-                                        decode_wave(w, nshards, &cpu_decode, &mut t_decode, &pool)
+                                        decode_wave(
+                                            w,
+                                            nshards,
+                                            &cpu_decode,
+                                            &mut t_decode,
+                                            &pool,
+                                            opts.dissect,
+                                        )
                                     })
                                 },
                             )
@@ -540,6 +552,7 @@ fn decode_wave(
     cpu: &AtomicU64,
     t: &mut StageTime,
     pool: &RecPool,
+    dissect: bool,
 ) -> Vec<ChunkOut> {
     let t0 = Instant::now();
     let outs = wave
@@ -547,7 +560,7 @@ fn decode_wave(
         .par_iter()
         .map(|c| {
             let c0 = thread_cpu();
-            let out = work_chunk(c, wave, nshards, pool);
+            let out = work_chunk(c, wave, nshards, pool, dissect);
             cpu.fetch_add(
                 thread_cpu().saturating_sub(c0).as_nanos() as u64,
                 Ordering::Relaxed,
@@ -635,7 +648,13 @@ impl RecPool {
     }
 }
 
-fn work_chunk(chunk: &Chunk, wave: &Wave<'_>, nshards: usize, pool: &RecPool) -> ChunkOut {
+fn work_chunk(
+    chunk: &Chunk,
+    wave: &Wave<'_>,
+    nshards: usize,
+    pool: &RecPool,
+    dissect: bool,
+) -> ChunkOut {
     let data: &[u8] = &wave.data;
     let expect = (chunk.end - chunk.start) / 96 / nshards + 16;
     let mut out = ChunkOut {
@@ -709,7 +728,7 @@ fn work_chunk(chunk: &Chunk, wave: &Wave<'_>, nshards: usize, pool: &RecPool) ->
                 );
                 let mut r = r;
                 if !l4.payload.is_empty() {
-                    if let Some((proto, _, _)) = candidate(&r.key) {
+                    if let Some((proto, _, _)) = candidate(&r.key).filter(|_| dissect) {
                         r.hint = Hint::of(proto, l4.payload);
                     }
                 }

@@ -45,6 +45,7 @@ pub fn analyze(args: &AnalyzeArgs, argv: &[String]) -> Result<i32> {
     opts.hash = !args.no_hash;
     opts.speculate = !args.exact_scan;
     opts.prefetch = !args.no_prefetch;
+    opts.dissect = !args.no_dissect;
     opts.progress = Some(progress.clone());
     let bar = Progress::start(
         !args.quiet && std::io::stderr().is_terminal(),

@@ -30,7 +30,7 @@ pub struct Conv {
 }
 
 impl Conv {
-    fn new(r: &FlowRec, capture: u32, frame: u64) -> Conv {
+    fn new(r: &FlowRec, capture: u32, frame: u64, dissect: bool) -> Conv {
         Conv {
             key: r.key,
             hash: r.hash,
@@ -43,6 +43,7 @@ impl Conv {
             initiator: 0,
             mac: [None; 2],
             app: app::candidate(&r.key)
+                .filter(|_| dissect)
                 .map(|(p, server_is_lo, port)| Box::new(AppState::new(p, server_is_lo, port))),
         }
     }
@@ -103,12 +104,27 @@ impl Conv {
 pub type ShardParts = (Vec<Conv>, Vec<(OpKey, OpStat)>, Vec<(OpKey, Timing)>);
 
 /// The flows one shard owns.
-#[derive(Default)]
 pub struct ShardTable {
     table: HashTable<Conv>,
+    /// Run the application dissectors (off only to measure the engine alone).
+    dissect: bool,
+}
+
+impl Default for ShardTable {
+    fn default() -> Self {
+        ShardTable::new(true)
+    }
 }
 
 impl ShardTable {
+    /// An empty table; `dissect` false runs the engine without application dissectors.
+    pub fn new(dissect: bool) -> ShardTable {
+        ShardTable {
+            table: HashTable::new(),
+            dissect,
+        }
+    }
+
     /// Counts one packet; `frame_offset` turns the record's chunk-local frame number
     /// into the capture's, and `data` holds the payload the record points into.
     #[inline]
@@ -116,7 +132,7 @@ impl ShardTable {
         let c = match self.table.find_mut(r.hash, |c| c.key == r.key) {
             Some(c) => c,
             None => {
-                let conv = Conv::new(r, capture, r.frame + frame_offset);
+                let conv = Conv::new(r, capture, r.frame + frame_offset, self.dissect);
                 self.table
                     .insert_unique(r.hash, conv, |c| c.hash)
                     .into_mut()
