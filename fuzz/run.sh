@@ -46,7 +46,8 @@ for f in fuzz/regressions/*; do
     t="$(basename "$f")"
     t="${t%-*}"
     echo "=== regression $f ($t)"
-    if ! cargo +nightly fuzz run "${build_flags[@]}" "$t" "$f" -- -runs=1; then
+    # A timeout bound too: some regressions were slow inputs, not crashes.
+    if ! cargo +nightly fuzz run "${build_flags[@]}" "$t" "$f" -- -runs=1 -timeout=5; then
         failed+=("regression:$f")
     fi
 done

@@ -263,6 +263,10 @@ impl Scanner {
         let mut start = 0usize;
         for k in 1..=max_chunks.max(1) {
             let Some(end) = self.probe_pcap(&data, k * chunk_bytes, slack, near) else {
+                // No run of plausible records near the boundary: this file does not
+                // look like clean pcap here, so walk it from now on rather than pay
+                // a failed probe on every wave.
+                self.speculate = false;
                 return Ok(None);
             };
             chunks.push(Chunk {
