@@ -334,6 +334,33 @@ impl AppState {
         }
     }
 
+    /// Counts a PDU's operation (and any further ones it reported); `request` is the
+    /// TCP side's direction, used when the PDU does not state its own.
+    fn count_pdu(
+        &mut self,
+        op: Option<Op>,
+        txn: Option<u32>,
+        request: bool,
+        ts_ns: i64,
+        frame: (u32, u64),
+    ) {
+        let more = std::mem::take(&mut self.more_ops);
+        for (op, txn) in op
+            .map(|o| (o, txn))
+            .into_iter()
+            .chain(more.iter().map(|o| (*o, None)))
+        {
+            let id = OpId {
+                unit: op.unit,
+                request: op.request.unwrap_or(request),
+                function: op.function,
+            };
+            self.count(id, op.exception, txn, ts_ns, frame);
+        }
+        self.more_ops = more;
+        self.more_ops.clear();
+    }
+
     /// Counts a PDU's operation and its timing.
     fn count(
         &mut self,
@@ -419,22 +446,7 @@ impl AppState {
                         txn,
                         counts,
                     } => {
-                        if let Some(op) = op {
-                            let id = OpId {
-                                unit: op.unit,
-                                request: op.request.unwrap_or(request),
-                                function: op.function,
-                            };
-                            self.count(id, op.exception, txn, ts_ns, frame);
-                        }
-                        for op in std::mem::take(&mut self.more_ops) {
-                            let id = OpId {
-                                unit: op.unit,
-                                request: op.request.unwrap_or(request),
-                                function: op.function,
-                            };
-                            self.count(id, op.exception, None, ts_ns, frame);
-                        }
+                        self.count_pdu(op, txn, request, ts_ns, frame);
                         // A PDU counts the frame as decoded even when it completes no
                         // operation (a DNP3 link frame carrying a middle segment).
                         decoded += counts as u32;
@@ -476,22 +488,7 @@ impl AppState {
                     txn,
                     counts,
                 } => {
-                    if let Some(op) = op {
-                        let id = OpId {
-                            unit: op.unit,
-                            request: op.request.unwrap_or(request),
-                            function: op.function,
-                        };
-                        self.count(id, op.exception, txn, ts_ns, frame);
-                    }
-                    for op in std::mem::take(&mut self.more_ops) {
-                        let id = OpId {
-                            unit: op.unit,
-                            request: op.request.unwrap_or(request),
-                            function: op.function,
-                        };
-                        self.count(id, op.exception, None, ts_ns, frame);
-                    }
+                    self.count_pdu(op, txn, request, ts_ns, frame);
                     decoded |= counts;
                     b = &b[len.clamp(1, b.len())..];
                 }
