@@ -10,7 +10,6 @@ use std::hint::black_box;
 
 use libfuzzer_sys::fuzz_target;
 use ottr::dissect::enip::{self, Cip, Encap, Identity, Path};
-use ottr::flow::stream::Stream;
 
 /// Everything a consumer can ask of one CIP message and those it carries.
 fn touch_cip(m: &Cip<'_>, depth: u8) {
@@ -129,6 +128,9 @@ fn touch(e: &Encap<'_>, b: &[u8]) {
     }
 }
 
+mod segments;
+use segments::Pdu;
+
 fuzz_target!(|data: &[u8]| {
     let Some((&split, rest)) = data.split_first() else {
         return;
@@ -157,30 +159,12 @@ fuzz_target!(|data: &[u8]| {
         touch_identity(&id);
     }
 
-    let step = (split as usize % 64) + 1;
-    let mut s = Stream::default();
-    let mut seq = 1000u32;
-    for (i, seg) in rest.chunks(step).enumerate() {
-        // Every fifth segment is sent twice; every seventh jumps ahead (a gap).
-        if i % 7 == 6 {
-            seq = seq.wrapping_add(3);
+    segments::feed(split, rest, |b| match enip::parse(b) {
+        Ok(e) => {
+            touch(&e, b);
+            Pdu::Len(e.len())
         }
-        for _ in 0..1 + (i % 5 == 4) as usize {
-            s.push(seq, seg, |mut b| {
-                let mut used = 0;
-                loop {
-                    match enip::parse(b) {
-                        Ok(e) => {
-                            touch(&e, b);
-                            used += e.len();
-                            b = &b[e.len()..];
-                        }
-                        Err(enip::Error::Short { .. }) => return Some(used),
-                        Err(_) => return if used > 0 { Some(used) } else { None },
-                    }
-                }
-            });
-        }
-        seq = seq.wrapping_add(seg.len() as u32);
-    }
+        Err(enip::Error::Short { .. }) => Pdu::Short,
+        Err(_) => Pdu::NotMine,
+    });
 });

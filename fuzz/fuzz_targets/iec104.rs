@@ -8,7 +8,6 @@ use std::hint::black_box;
 
 use libfuzzer_sys::fuzz_target;
 use ottr::dissect::iec104::{self, Apdu, Control};
-use ottr::flow::stream::Stream;
 
 /// Everything a consumer can ask of one APDU; checks the invariants that hold for any.
 fn touch(a: &Apdu<'_>, b: &[u8]) {
@@ -43,6 +42,9 @@ fn touch(a: &Apdu<'_>, b: &[u8]) {
     }
 }
 
+mod segments;
+use segments::Pdu;
+
 fuzz_target!(|data: &[u8]| {
     let mut b = data;
     while let Ok(a) = iec104::parse(b) {
@@ -52,30 +54,12 @@ fuzz_target!(|data: &[u8]| {
     let Some((&split, rest)) = data.split_first() else {
         return;
     };
-    let step = (split as usize % 64) + 1;
-    let mut s = Stream::default();
-    let mut seq = 1000u32;
-    for (i, seg) in rest.chunks(step).enumerate() {
-        // Every fifth segment is sent twice; every seventh jumps ahead (a gap).
-        if i % 7 == 6 {
-            seq = seq.wrapping_add(3);
+    segments::feed(split, rest, |b| match iec104::parse(b) {
+        Ok(a) => {
+            touch(&a, b);
+            Pdu::Len(a.len())
         }
-        for _ in 0..1 + (i % 5 == 4) as usize {
-            s.push(seq, seg, |mut b| {
-                let mut used = 0;
-                loop {
-                    match iec104::parse(b) {
-                        Ok(a) => {
-                            touch(&a, b);
-                            used += a.len();
-                            b = &b[a.len()..];
-                        }
-                        Err(iec104::Error::Short { .. }) => return Some(used),
-                        Err(_) => return if used > 0 { Some(used) } else { None },
-                    }
-                }
-            });
-        }
-        seq = seq.wrapping_add(seg.len() as u32);
-    }
+        Err(iec104::Error::Short { .. }) => Pdu::Short,
+        Err(_) => Pdu::NotMine,
+    });
 });

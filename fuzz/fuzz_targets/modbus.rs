@@ -7,7 +7,9 @@ use std::hint::black_box;
 
 use libfuzzer_sys::fuzz_target;
 use ottr::dissect::modbus;
-use ottr::flow::stream::Stream;
+
+mod segments;
+use segments::Pdu;
 
 fuzz_target!(|data: &[u8]| {
     let mut b = data;
@@ -23,30 +25,12 @@ fuzz_target!(|data: &[u8]| {
     let Some((&split, rest)) = data.split_first() else {
         return;
     };
-    let step = (split as usize % 64) + 1;
-    let mut s = Stream::default();
-    let mut seq = 1000u32;
-    for (i, seg) in rest.chunks(step).enumerate() {
-        // Every fifth segment is sent twice; every seventh jumps ahead (a gap).
-        if i % 7 == 6 {
-            seq = seq.wrapping_add(3);
+    segments::feed(split, rest, |b| match modbus::parse(b) {
+        Ok(adu) => {
+            black_box(format!("{adu:?}"));
+            Pdu::Len(adu.len())
         }
-        for _ in 0..1 + (i % 5 == 4) as usize {
-            s.push(seq, seg, |mut b| {
-                let mut used = 0;
-                loop {
-                    match modbus::parse(b) {
-                        Ok(adu) => {
-                            black_box(format!("{adu:?}"));
-                            used += adu.len();
-                            b = &b[adu.len()..];
-                        }
-                        Err(modbus::Error::Short { .. }) => return Some(used),
-                        Err(_) => return if used > 0 { Some(used) } else { None },
-                    }
-                }
-            });
-        }
-        seq = seq.wrapping_add(seg.len() as u32);
-    }
+        Err(modbus::Error::Short { .. }) => Pdu::Short,
+        Err(_) => Pdu::NotMine,
+    });
 });

@@ -8,7 +8,6 @@ use std::hint::black_box;
 
 use libfuzzer_sys::fuzz_target;
 use ottr::dissect::s7comm;
-use ottr::flow::stream::Stream;
 
 fn touch(t: &s7comm::Tpkt<'_>) {
     let op = s7comm::ops(t);
@@ -29,6 +28,9 @@ fn touch(t: &s7comm::Tpkt<'_>) {
     }
 }
 
+mod segments;
+use segments::Pdu;
+
 fuzz_target!(|data: &[u8]| {
     let mut b = data;
     while let Ok(t) = s7comm::parse(b) {
@@ -44,30 +46,12 @@ fuzz_target!(|data: &[u8]| {
     let Some((&split, rest)) = data.split_first() else {
         return;
     };
-    let step = (split as usize % 64) + 1;
-    let mut s = Stream::default();
-    let mut seq = 1000u32;
-    for (i, seg) in rest.chunks(step).enumerate() {
-        // Every fifth segment is sent twice; every seventh jumps ahead (a gap).
-        if i % 7 == 6 {
-            seq = seq.wrapping_add(3);
+    segments::feed(split, rest, |b| match s7comm::parse(b) {
+        Ok(t) => {
+            touch(&t);
+            Pdu::Len(t.len())
         }
-        for _ in 0..1 + (i % 5 == 4) as usize {
-            s.push(seq, seg, |mut b| {
-                let mut used = 0;
-                loop {
-                    match s7comm::parse(b) {
-                        Ok(t) => {
-                            touch(&t);
-                            used += t.len();
-                            b = &b[t.len()..];
-                        }
-                        Err(s7comm::Error::Short { .. }) => return Some(used),
-                        Err(_) => return if used > 0 { Some(used) } else { None },
-                    }
-                }
-            });
-        }
-        seq = seq.wrapping_add(seg.len() as u32);
-    }
+        Err(s7comm::Error::Short { .. }) => Pdu::Short,
+        Err(_) => Pdu::NotMine,
+    });
 });
