@@ -36,26 +36,26 @@ impl AppProto {
         }
     }
 
-    pub fn function_name(self, code: u16) -> &'static str {
+    /// The protocol's code tables: name and class of a function code.
+    fn codes(self) -> CodeTables {
         match self {
-            AppProto::Modbus => modbus::function_name(code),
-            AppProto::Iec104 => iec104::function_name(code),
-            AppProto::Dnp3 => dnp3::function_name(code),
-            AppProto::S7comm | AppProto::S7commPlus => s7comm::function_name(code),
-            AppProto::Enip | AppProto::CipIo => enip::function_name(code),
-            AppProto::Bacnet => bacnet::function_name(code),
+            AppProto::Modbus => (modbus::function_name, modbus::function_class),
+            AppProto::Iec104 => (iec104::function_name, iec104::function_class),
+            AppProto::Dnp3 => (dnp3::function_name, dnp3::function_class),
+            AppProto::S7comm | AppProto::S7commPlus => {
+                (s7comm::function_name, s7comm::function_class)
+            }
+            AppProto::Enip | AppProto::CipIo => (enip::function_name, enip::function_class),
+            AppProto::Bacnet => (bacnet::function_name, bacnet::function_class),
         }
     }
 
+    pub fn function_name(self, code: u16) -> &'static str {
+        (self.codes().0)(code)
+    }
+
     pub fn function_class(self, code: u16) -> OpClass {
-        match self {
-            AppProto::Modbus => modbus::function_class(code),
-            AppProto::Iec104 => iec104::function_class(code),
-            AppProto::Dnp3 => dnp3::function_class(code),
-            AppProto::S7comm | AppProto::S7commPlus => s7comm::function_class(code),
-            AppProto::Enip | AppProto::CipIo => enip::function_class(code),
-            AppProto::Bacnet => bacnet::function_class(code),
-        }
+        (self.codes().1)(code)
     }
 
     pub fn unit_text(self, unit: u64) -> String {
@@ -71,6 +71,9 @@ impl AppProto {
         }
     }
 }
+
+/// A dissector's name and class lookups for its function codes.
+type CodeTables = (fn(u16) -> &'static str, fn(u16) -> OpClass);
 
 /// A packet's payload summarised in the decode phase, while its bytes are in cache:
 /// for a segment holding exactly one whole, self-contained PDU, the flow phase needs
