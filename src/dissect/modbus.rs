@@ -183,6 +183,17 @@ impl<'a> Adu<'a> {
         })
     }
 
+    /// The device-specific bytes of a Report Server ID response (function 17): server
+    /// id, run indicator status and additional data, whose split the specification
+    /// leaves to the vendor. `None` for requests (no data) and other functions.
+    pub fn server_id(&self) -> Option<&'a [u8]> {
+        if self.function() != FunctionCode::REPORT_SERVER_ID || self.is_exception() {
+            return None;
+        }
+        let (&count, rest) = self.data().split_first()?;
+        rest.get(..count as usize).filter(|b| !b.is_empty())
+    }
+
     /// First address and count a write request touches (registers or coils).
     pub fn write_range(&self) -> Option<(u16, u16)> {
         let d = self.data();
@@ -289,6 +300,20 @@ mod tests {
         assert_eq!(parse(&id).unwrap().mei_type(), Some(14));
         assert_eq!(FunctionCode(43).class(), OpClass::Identity);
         assert_eq!(FunctionCode(8).class(), OpClass::Diagnostic);
+    }
+
+    #[test]
+    fn report_server_id() {
+        // Request: no data. Response: count, id bytes, run indicator, additional data.
+        assert_eq!(parse(&adu(1, &[17])).unwrap().server_id(), None);
+        let r = adu(1, &[17, 6, 0x42, 0xff, b'M', b'2', b'4', b'0']);
+        assert_eq!(
+            parse(&r).unwrap().server_id(),
+            Some(&[0x42, 0xff, b'M', b'2', b'4', b'0'][..])
+        );
+        // A count beyond the PDU, and an exception, disclose nothing.
+        assert_eq!(parse(&adu(1, &[17, 9, 1])).unwrap().server_id(), None);
+        assert_eq!(parse(&adu(1, &[0x91, 1])).unwrap().server_id(), None);
     }
 
     #[test]

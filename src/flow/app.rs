@@ -143,7 +143,8 @@ impl Hint {
             AppProto::Modbus => match modbus::parse(payload) {
                 Ok(adu)
                     if adu.len() == payload.len()
-                        && adu.function() != modbus::FunctionCode::ENCAPSULATED_INTERFACE =>
+                        && adu.function() != modbus::FunctionCode::ENCAPSULATED_INTERFACE
+                        && adu.function() != modbus::FunctionCode::REPORT_SERVER_ID =>
                 {
                     Self::pack(Some(modbus::op(&adu)), Some(adu.transaction() as u32))
                 }
@@ -271,6 +272,22 @@ impl AppState {
                 frame,
             });
         }
+    }
+}
+
+/// A Modbus server id as text: its printable runs (vendors put model names there),
+/// else its bytes in hex.
+fn server_id_text(id: &[u8]) -> String {
+    let words: Vec<&str> = id
+        .split(|b| !(0x20..0x7f).contains(b))
+        .filter_map(|w| std::str::from_utf8(w).ok())
+        .map(str::trim)
+        .filter(|w| w.len() >= 3)
+        .collect();
+    if words.is_empty() {
+        id.iter().take(32).map(|b| format!("{b:02x}")).collect()
+    } else {
+        words.join(" ")
     }
 }
 
@@ -649,6 +666,9 @@ impl AppState {
             };
             self.fact(by_server, field, v, frame);
         }
+        if let Some(id) = adu.server_id() {
+            self.fact(by_server, "server_id", server_id_text(id).as_bytes(), frame);
+        }
     }
 
     /// Identity from a ListIdentity reply: numbers as the device states them (vendor
@@ -942,6 +962,31 @@ mod tests {
             }
         }
         (a.ops, a.frames)
+    }
+
+    #[test]
+    fn report_server_id_is_a_fact_of_the_server() {
+        let resp = adu(
+            1,
+            &[17, 9, 0x42, 0xff, b'B', b'M', b'X', b' ', b'P', b'3', b'4'],
+        );
+        for hinted in [false, true] {
+            let mut a = AppState::new(AppProto::Modbus, true, 502);
+            let hint = if hinted {
+                Hint::of(AppProto::Modbus, &resp)
+            } else {
+                0
+            };
+            if !a.hinted(true, Some(1), resp.len(), hint, 0, (0, 1), 60) {
+                a.segment(true, 1, &resp, 0, (0, 1), 60);
+            }
+            let f = &a.facts[0];
+            assert_eq!(
+                (f.by_server, f.field, f.value.as_str()),
+                (true, "server_id", "BMX P34")
+            );
+        }
+        assert_eq!(server_id_text(&[1, 0xff]), "01ff");
     }
 
     #[test]
