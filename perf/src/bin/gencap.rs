@@ -2375,6 +2375,551 @@ impl Lldp {
     }
 }
 
+// ---- IEC 61850: MMS over ISO (TCP 102), GOOSE, Sampled Values ----
+
+/// A BER TLV with a one-byte tag (every tag used here is below 31).
+fn ber(out: &mut Vec<u8>, tag: u8, content: &[u8]) {
+    out.push(tag);
+    let n = content.len();
+    if n < 0x80 {
+        out.push(n as u8);
+    } else if n < 0x100 {
+        out.extend_from_slice(&[0x81, n as u8]);
+    } else {
+        out.extend_from_slice(&[0x82, (n >> 8) as u8, n as u8]);
+    }
+    out.extend_from_slice(content);
+}
+
+fn ber_v(tag: u8, content: &[u8]) -> Vec<u8> {
+    let mut v = Vec::with_capacity(content.len() + 4);
+    ber(&mut v, tag, content);
+    v
+}
+
+/// An unsigned value as a minimal BER INTEGER body.
+fn ber_uint(x: u64) -> Vec<u8> {
+    let b = x.to_be_bytes();
+    let mut i = b.iter().position(|&v| v != 0).unwrap_or(7);
+    if b[i] & 0x80 != 0 {
+        i -= 1;
+    }
+    b[i..].to_vec()
+}
+
+/// A session parameter (PI/PGI): one-byte length below 255, else 0xff and two bytes.
+fn spdu_param(out: &mut Vec<u8>, code: u8, content: &[u8]) {
+    out.push(code);
+    if content.len() < 255 {
+        out.push(content.len() as u8);
+    } else {
+        out.push(0xff);
+        out.extend_from_slice(&(content.len() as u16).to_be_bytes());
+    }
+    out.extend_from_slice(content);
+}
+
+fn tpkt_cotp(p: &mut Vec<u8>, user: &[u8]) {
+    tpkt_cotp_dt(p, user.len());
+    p.extend_from_slice(user);
+}
+
+/// Presentation user data (fully encoded, one PDV) for a presentation context.
+fn pres_user_data(ctx: u8, pdu: &[u8]) -> Vec<u8> {
+    let mut pdv = vec![0x02, 0x01, ctx];
+    ber(&mut pdv, 0xa0, pdu);
+    ber_v(0x61, &ber_v(0x30, &pdv))
+}
+
+/// An MMS PDU in a session DATA TRANSFER (GIVE TOKENS first), presentation context 3.
+fn iso_mms(p: &mut Vec<u8>, mms: &[u8]) {
+    let mut user = vec![0x01, 0x00, 0x01, 0x00];
+    user.extend_from_slice(&pres_user_data(3, mms));
+    tpkt_cotp(p, &user);
+}
+
+/// Initiate-Request (0xa8) or Initiate-Response (0xa9) with the usual IEC 61850 values.
+fn mms_initiate(tag: u8) -> Vec<u8> {
+    let mut d = Vec::new();
+    ber(&mut d, 0x80, &[0x00, 0xfd, 0xe8]);
+    ber(&mut d, 0x81, &[0x05]);
+    ber(&mut d, 0x82, &[0x05]);
+    ber(&mut d, 0x83, &[0x0a]);
+    let mut det = Vec::new();
+    ber(&mut det, 0x80, &[0x01]);
+    ber(&mut det, 0x81, &[0x05, 0xf1, 0x00]);
+    ber(
+        &mut det,
+        0x82,
+        &[
+            0x03, 0xee, 0x1c, 0x00, 0x00, 0x04, 0x08, 0x00, 0x00, 0x79, 0xef, 0x18,
+        ],
+    );
+    ber(&mut d, 0xa4, &det);
+    ber_v(tag, &d)
+}
+
+/// ACSE user information: one EXTERNAL for presentation context 3.
+fn acse_user_info(mms: &[u8]) -> Vec<u8> {
+    let mut ext = vec![0x02, 0x01, 0x03];
+    ber(&mut ext, 0xa0, mms);
+    ber_v(0xbe, &ber_v(0x28, &ext))
+}
+
+const MMS_APP_CONTEXT: [u8; 9] = [0xa1, 0x07, 0x06, 0x05, 0x28, 0xca, 0x22, 0x02, 0x03];
+
+/// Session CONNECT carrying presentation CP, ACSE AARQ and MMS Initiate-Request.
+fn mms_connect(p: &mut Vec<u8>) {
+    let mut aarq = MMS_APP_CONTEXT.to_vec();
+    aarq.extend_from_slice(&acse_user_info(&mms_initiate(0xa8)));
+    let aarq = ber_v(0x60, &aarq);
+    let mut ctx = Vec::new();
+    ber(
+        &mut ctx,
+        0x30,
+        &[
+            0x02, 0x01, 0x01, 0x06, 0x04, 0x52, 0x01, 0x00, 0x01, 0x30, 0x04, 0x06, 0x02, 0x51,
+            0x01,
+        ],
+    );
+    ber(
+        &mut ctx,
+        0x30,
+        &[
+            0x02, 0x01, 0x03, 0x06, 0x05, 0x28, 0xca, 0x22, 0x02, 0x01, 0x30, 0x04, 0x06, 0x02,
+            0x51, 0x01,
+        ],
+    );
+    let mut normal = vec![0x81, 0x04, 0, 0, 0, 1, 0x82, 0x04, 0, 0, 0, 1];
+    ber(&mut normal, 0xa4, &ctx);
+    normal.extend_from_slice(&pres_user_data(1, &aarq));
+    let mut cp = vec![0xa0, 0x03, 0x80, 0x01, 0x01];
+    ber(&mut cp, 0xa2, &normal);
+    let cp = ber_v(0x31, &cp);
+    let mut params = Vec::new();
+    spdu_param(&mut params, 0x05, &[0x13, 0x01, 0x00, 0x16, 0x01, 0x02]);
+    spdu_param(&mut params, 0x14, &[0x00, 0x02]);
+    spdu_param(&mut params, 0x33, &[0x00, 0x01]);
+    spdu_param(&mut params, 0x34, &[0x00, 0x01]);
+    spdu_param(&mut params, 0xc1, &cp);
+    let mut spdu = Vec::new();
+    spdu_param(&mut spdu, 0x0d, &params);
+    tpkt_cotp(p, &spdu);
+}
+
+/// Session ACCEPT carrying presentation CPA, ACSE AARE and MMS Initiate-Response.
+fn mms_accept(p: &mut Vec<u8>) {
+    let mut aare = MMS_APP_CONTEXT.to_vec();
+    aare.extend_from_slice(&[0xa2, 0x03, 0x02, 0x01, 0x00]);
+    aare.extend_from_slice(&[0xa3, 0x05, 0xa1, 0x03, 0x02, 0x01, 0x00]);
+    aare.extend_from_slice(&acse_user_info(&mms_initiate(0xa9)));
+    let aare = ber_v(0x61, &aare);
+    let mut results = Vec::new();
+    for _ in 0..2 {
+        ber(
+            &mut results,
+            0x30,
+            &[0x80, 0x01, 0x00, 0x81, 0x02, 0x51, 0x01],
+        );
+    }
+    let mut normal = vec![0x83, 0x04, 0, 0, 0, 1];
+    ber(&mut normal, 0xa5, &results);
+    normal.extend_from_slice(&pres_user_data(1, &aare));
+    let mut cpa = vec![0xa0, 0x03, 0x80, 0x01, 0x01];
+    ber(&mut cpa, 0xa2, &normal);
+    let cpa = ber_v(0x31, &cpa);
+    let mut params = Vec::new();
+    spdu_param(&mut params, 0x05, &[0x13, 0x01, 0x00, 0x16, 0x01, 0x02]);
+    spdu_param(&mut params, 0x14, &[0x00, 0x02]);
+    spdu_param(&mut params, 0xc1, &cpa);
+    let mut spdu = Vec::new();
+    spdu_param(&mut spdu, 0x0e, &params);
+    tpkt_cotp(p, &spdu);
+}
+
+/// A domain-specific object name: `[1] { domainId, itemId }`.
+fn mms_name(domain: &str, item: &str) -> Vec<u8> {
+    let mut n = Vec::new();
+    ber(&mut n, 0x1a, domain.as_bytes());
+    ber(&mut n, 0x1a, item.as_bytes());
+    ber_v(0xa1, &n)
+}
+
+/// A listOfVariable access specification (`[0]`) naming each item of a domain.
+fn mms_var_list(domain: &str, items: &[&str]) -> Vec<u8> {
+    let mut l = Vec::new();
+    for it in items {
+        ber(&mut l, 0x30, &ber_v(0xa0, &mms_name(domain, it)));
+    }
+    ber_v(0xa0, &l)
+}
+
+/// A confirmed-RequestPDU (`tag` 0xa0) or confirmed-ResponsePDU (0xa1).
+fn mms_confirmed(tag: u8, invoke: u32, service: &[u8]) -> Vec<u8> {
+    let mut c = Vec::new();
+    ber(&mut c, 0x02, &ber_uint(invoke as u64));
+    c.extend_from_slice(service);
+    ber_v(tag, &c)
+}
+
+/// A measured value as MMS Data: structure { float, quality bit string, utc time }.
+fn mms_measurement(v: f32, t: u64) -> Vec<u8> {
+    let mut f = vec![0x08];
+    f.extend_from_slice(&v.to_be_bytes());
+    let mut s = Vec::new();
+    ber(&mut s, 0x87, &f);
+    ber(&mut s, 0x84, &[0x03, 0x00, 0x00]);
+    let mut ts = ((t / SEC) as u32 + 1_700_000_000).to_be_bytes().to_vec();
+    ts.extend_from_slice(&[((t % SEC) * 256 / SEC) as u8, 0, 0, 0x0a]);
+    ber(&mut s, 0x91, &ts);
+    ber_v(0xa2, &s)
+}
+
+const MMS_ITEMS: [&str; 8] = [
+    "MMXU1$MX$TotW",
+    "MMXU1$MX$TotVAr",
+    "MMXU1$MX$Hz",
+    "MMXU1$MX$PhV",
+    "MMXU1$MX$A",
+    "XCBR1$ST$Pos",
+    "PTOC1$ST$Op",
+    "LLN0$ST$Mod",
+];
+
+struct Mms {
+    conn: TcpConn,
+    open: bool,
+    period: u64,
+    delay: Delay,
+    quick_ack: bool,
+    invoke: u32,
+    domain: String,
+    items: usize,
+    vendor: &'static str,
+    model: &'static str,
+    vals: [f32; 8],
+}
+
+impl Mms {
+    fn step(
+        &mut self,
+        t0: u64,
+        rng: &mut Rng,
+        em: &mut Emit,
+        pa: &mut Vec<u8>,
+        pb: &mut Vec<u8>,
+    ) -> u64 {
+        let gap = rng.jitter(self.period, 0.03);
+        let mut t = t0;
+        if !self.open {
+            self.open = true;
+            t = self.conn.open(em, t, rng.range(150, 900)) + rng.range(300, 2000);
+            pa.clear();
+            pa.extend_from_slice(&[
+                3, 0, 0, 22, 17, 0xe0, 0, 0, 0, 1, 0, 0xc0, 1, 0x0d, 0xc1, 2, 0, 1, 0xc2, 2, 0, 1,
+            ]);
+            pb.clear();
+            pb.extend_from_slice(&[
+                3, 0, 0, 22, 17, 0xd0, 0, 1, 0x51, 0x07, 0, 0xc0, 1, 0x0d, 0xc1, 2, 0, 1, 0xc2, 2,
+                0, 1,
+            ]);
+            t = self.conn.exchange(em, t, pa, pb, self.delay.draw(rng)) + rng.range(100, 500);
+            pa.clear();
+            mms_connect(pa);
+            pb.clear();
+            mms_accept(pb);
+            t = self.conn.exchange(em, t, pa, pb, self.delay.draw(rng)) + rng.range(200, 900);
+            // Identify, then the logical devices, as SCADA clients do after connecting.
+            self.invoke += 1;
+            pa.clear();
+            iso_mms(pa, &mms_confirmed(0xa0, self.invoke, &[0x82, 0x00]));
+            let mut id = Vec::new();
+            ber(&mut id, 0x80, self.vendor.as_bytes());
+            ber(&mut id, 0x81, self.model.as_bytes());
+            ber(&mut id, 0x82, b"2.1.4");
+            pb.clear();
+            iso_mms(pb, &mms_confirmed(0xa1, self.invoke, &ber_v(0xa2, &id)));
+            t = self.conn.exchange(em, t, pa, pb, self.delay.draw(rng)) + rng.range(200, 900);
+            self.invoke += 1;
+            let gnl = [
+                0xa1, 0x09, 0xa0, 0x03, 0x80, 0x01, 0x09, 0xa1, 0x02, 0x80, 0x00,
+            ];
+            pa.clear();
+            iso_mms(pa, &mms_confirmed(0xa0, self.invoke, &gnl));
+            let mut names = Vec::new();
+            ber(&mut names, 0x1a, self.domain.as_bytes());
+            let mut r = Vec::new();
+            ber(&mut r, 0xa0, &names);
+            ber(&mut r, 0x81, &[0x00]);
+            pb.clear();
+            iso_mms(pb, &mms_confirmed(0xa1, self.invoke, &ber_v(0xa1, &r)));
+            t = self.conn.exchange(em, t, pa, pb, self.delay.draw(rng)) + rng.range(200, 900);
+        }
+        self.invoke = self.invoke.wrapping_add(1);
+        let items = &MMS_ITEMS[..self.items];
+        if rng.chance(0.005) {
+            // An operator command: write the breaker's control value.
+            let mut w = mms_var_list(&self.domain, &["CSWI1$CO$Pos$Oper"]);
+            ber(&mut w, 0xa0, &[0x83, 0x01, 0xff]);
+            pa.clear();
+            iso_mms(pa, &mms_confirmed(0xa0, self.invoke, &ber_v(0xa5, &w)));
+            pb.clear();
+            iso_mms(
+                pb,
+                &mms_confirmed(0xa1, self.invoke, &[0xa5, 0x02, 0x81, 0x00]),
+            );
+        } else {
+            let spec = ber_v(0xa1, &mms_var_list(&self.domain, items));
+            pa.clear();
+            iso_mms(pa, &mms_confirmed(0xa0, self.invoke, &ber_v(0xa4, &spec)));
+            let mut data = Vec::new();
+            for (k, v) in self.vals.iter_mut().take(items.len()).enumerate() {
+                *v += (rng.unit() as f32 - 0.5) * (k as f32 + 1.0);
+                data.extend_from_slice(&mms_measurement(*v, t));
+            }
+            pb.clear();
+            iso_mms(
+                pb,
+                &mms_confirmed(0xa1, self.invoke, &ber_v(0xa4, &ber_v(0xa1, &data))),
+            );
+        }
+        t = self.conn.exchange(em, t, pa, pb, self.delay.draw(rng));
+        self.conn.final_ack(em, t, self.quick_ack, gap, rng);
+        t0 + gap
+    }
+}
+
+/// The 8-byte header every IEC 61850-8-1/9-2 frame starts with: APPID, length (from the
+/// APPID on), two reserved words.
+fn iec61850_frame(
+    em: &mut Emit,
+    src: [u8; 6],
+    dst: [u8; 6],
+    vlan: u16,
+    et: u16,
+    appid: u16,
+    pdu: &[u8],
+) -> usize {
+    let start = em.raw_eth(src, dst, vlan, et);
+    em.arena.extend_from_slice(&appid.to_be_bytes());
+    em.arena
+        .extend_from_slice(&((8 + pdu.len()) as u16).to_be_bytes());
+    em.arena.extend_from_slice(&[0, 0, 0, 0]);
+    em.arena.extend_from_slice(pdu);
+    start
+}
+
+struct Goose {
+    src: [u8; 6],
+    dst: [u8; 6],
+    vlan: u16,
+    appid: u16,
+    gocb: String,
+    datset: String,
+    goid: String,
+    st_num: u32,
+    sq_num: u32,
+    /// Time of the next frame of a retransmission burst after a change, doubling from 2 ms.
+    burst: u64,
+    state: bool,
+}
+
+impl Goose {
+    fn step(&mut self, t0: u64, rng: &mut Rng, em: &mut Emit, pa: &mut Vec<u8>) -> u64 {
+        let heartbeat = SEC;
+        if self.burst == 0 && rng.chance(0.002) {
+            self.state = !self.state;
+            self.st_num = self.st_num.wrapping_add(1);
+            self.sq_num = 0;
+            self.burst = 2 * MS;
+        }
+        let ttl = if self.burst > 0 {
+            2 * self.burst
+        } else {
+            2 * heartbeat
+        };
+        pa.clear();
+        ber(pa, 0x80, self.gocb.as_bytes());
+        ber(pa, 0x81, &ber_uint(ttl / MS));
+        ber(pa, 0x82, self.datset.as_bytes());
+        ber(pa, 0x83, self.goid.as_bytes());
+        let mut ts = ((t0 / SEC) as u32 + 1_700_000_000).to_be_bytes().to_vec();
+        ts.extend_from_slice(&[((t0 % SEC) * 256 / SEC) as u8, 0, 0, 0x0a]);
+        ber(pa, 0x84, &ts);
+        ber(pa, 0x85, &ber_uint(self.st_num as u64));
+        ber(pa, 0x86, &ber_uint(self.sq_num as u64));
+        ber(pa, 0x87, &[0x00]);
+        ber(pa, 0x88, &[0x01]);
+        ber(pa, 0x89, &[0x00]);
+        ber(pa, 0x8a, &[0x04]);
+        let mut all = Vec::new();
+        ber(&mut all, 0x83, &[self.state as u8]);
+        ber(&mut all, 0x84, &[0x03, 0x00, 0x00]);
+        ber(&mut all, 0x83, &[!self.state as u8]);
+        ber(&mut all, 0x84, &[0x03, 0x00, 0x00]);
+        ber(pa, 0xab, &all);
+        let pdu = ber_v(0x61, pa);
+        let start = iec61850_frame(em, self.src, self.dst, self.vlan, 0x88b8, self.appid, &pdu);
+        em.finish(t0, start);
+        self.sq_num = self.sq_num.wrapping_add(1);
+        if self.burst > 0 {
+            let d = self.burst;
+            self.burst = if d >= 512 * MS { 0 } else { d * 2 };
+            t0 + d
+        } else {
+            t0 + rng.jitter(heartbeat, 0.001)
+        }
+    }
+}
+
+struct Sv {
+    src: [u8; 6],
+    dst: [u8; 6],
+    vlan: u16,
+    appid: u16,
+    sv_id: String,
+    smp_cnt: u16,
+    /// Samples per second; each frame carries `asdus` consecutive samples.
+    rate: u64,
+    asdus: u16,
+}
+
+impl Sv {
+    fn step(&mut self, t0: u64, rng: &mut Rng, em: &mut Emit, pa: &mut Vec<u8>) -> u64 {
+        pa.clear();
+        let mut seq = Vec::new();
+        for _ in 0..self.asdus {
+            let mut a = Vec::new();
+            ber(&mut a, 0x80, self.sv_id.as_bytes());
+            ber(&mut a, 0x82, &self.smp_cnt.to_be_bytes());
+            ber(&mut a, 0x83, &1u32.to_be_bytes());
+            ber(&mut a, 0x85, &[0x02]);
+            let mut data = [0u8; 64];
+            for ch in data.chunks_exact_mut(8) {
+                ch[..4].copy_from_slice(&(rng.below(20_000) as i32 - 10_000).to_be_bytes());
+            }
+            ber(&mut a, 0x87, &data);
+            ber(&mut seq, 0x30, &a);
+            self.smp_cnt = (self.smp_cnt + 1) % self.rate as u16;
+        }
+        ber(pa, 0x80, &ber_uint(self.asdus as u64));
+        ber(pa, 0xa2, &seq);
+        let pdu = ber_v(0x60, pa);
+        let start = iec61850_frame(em, self.src, self.dst, self.vlan, 0x88ba, self.appid, &pdu);
+        em.finish(t0, start);
+        t0 + SEC * self.asdus as u64 / self.rate
+    }
+}
+
+// ---- PROFINET: RT cyclic I/O and DCP ----
+
+struct PnRt {
+    /// (source, destination, frame id) of each direction.
+    flows: [([u8; 6], [u8; 6], u16); 2],
+    vlan: u16,
+    cycle: u64,
+    data_len: usize,
+    counter: u16,
+}
+
+impl PnRt {
+    fn step(&mut self, t0: u64, rng: &mut Rng, em: &mut Emit, pa: &mut Vec<u8>) -> u64 {
+        // Cycle counter in 31.25 us units, as the specification counts it.
+        self.counter = self.counter.wrapping_add((self.cycle * 32 / MS) as u16);
+        for (k, &(src, dst, fid)) in self.flows.iter().enumerate() {
+            pa.clear();
+            pa.extend_from_slice(&fid.to_be_bytes());
+            for _ in 0..self.data_len {
+                pa.push(if rng.chance(0.1) {
+                    rng.next() as u8
+                } else {
+                    0x80
+                });
+            }
+            pa.extend_from_slice(&self.counter.to_be_bytes());
+            pa.extend_from_slice(&[0x35, 0x00]);
+            let start = em.raw_eth(src, dst, self.vlan, 0x8892);
+            em.arena.extend_from_slice(pa);
+            em.finish(t0 + k as u64 * rng.range(50, 400), start);
+        }
+        t0 + self.cycle
+    }
+}
+
+/// A DCP station: (MAC, name of station, type of station, vendor id, device id, role, ip,
+/// mask, gateway).
+type PnStation = (
+    [u8; 6],
+    String,
+    &'static str,
+    u16,
+    u16,
+    u8,
+    [u8; 4],
+    [u8; 4],
+    [u8; 4],
+);
+
+struct Dcp {
+    requester: [u8; 6],
+    vlan: u16,
+    xid: u32,
+    devices: Vec<PnStation>,
+    period: u64,
+}
+
+fn dcp_block(p: &mut Vec<u8>, opt: u8, sub: u8, info: Option<u16>, data: &[u8]) {
+    let len = data.len() + if info.is_some() { 2 } else { 0 };
+    p.extend_from_slice(&[opt, sub]);
+    p.extend_from_slice(&(len as u16).to_be_bytes());
+    if let Some(i) = info {
+        p.extend_from_slice(&i.to_be_bytes());
+    }
+    p.extend_from_slice(data);
+    if len % 2 == 1 {
+        p.push(0);
+    }
+}
+
+impl Dcp {
+    fn step(&mut self, t0: u64, rng: &mut Rng, em: &mut Emit, pa: &mut Vec<u8>) -> u64 {
+        self.xid = self.xid.wrapping_add(1);
+        pa.clear();
+        pa.extend_from_slice(&[0xfe, 0xfe, 0x05, 0x00]);
+        pa.extend_from_slice(&self.xid.to_be_bytes());
+        pa.extend_from_slice(&[0x00, 0x01, 0x00, 0x04, 0xff, 0xff, 0x00, 0x00]);
+        let start = em.raw_eth(
+            self.requester,
+            [0x01, 0x0e, 0xcf, 0, 0, 0],
+            self.vlan,
+            0x8892,
+        );
+        em.arena.extend_from_slice(pa);
+        em.finish(t0, start);
+        for d in &self.devices {
+            let mut b = Vec::new();
+            dcp_block(&mut b, 2, 1, Some(0), d.2.as_bytes());
+            dcp_block(&mut b, 2, 2, Some(0), d.1.as_bytes());
+            let mut id = d.3.to_be_bytes().to_vec();
+            id.extend_from_slice(&d.4.to_be_bytes());
+            dcp_block(&mut b, 2, 3, Some(0), &id);
+            dcp_block(&mut b, 2, 4, Some(0), &[d.5, 0]);
+            let ip = [d.6, d.7, d.8].concat();
+            dcp_block(&mut b, 1, 2, Some(1), &ip);
+            pa.clear();
+            pa.extend_from_slice(&[0xfe, 0xff, 0x05, 0x01]);
+            pa.extend_from_slice(&self.xid.to_be_bytes());
+            pa.extend_from_slice(&[0x00, 0x00]);
+            pa.extend_from_slice(&(b.len() as u16).to_be_bytes());
+            pa.extend_from_slice(&b);
+            let start = em.raw_eth(d.0, self.requester, self.vlan, 0x8892);
+            em.arena.extend_from_slice(pa);
+            em.finish(t0 + rng.range(400, 40 * MS), start);
+        }
+        t0 + rng.jitter(self.period, 0.01)
+    }
+}
+
 // ---- dispatch ----
 
 enum Proto {
@@ -2396,6 +2941,11 @@ enum Proto {
     Tls(Tls),
     Ssh(Ssh),
     Lldp(Lldp),
+    Mms(Mms),
+    Goose(Goose),
+    Sv(Sv),
+    PnRt(PnRt),
+    Dcp(Dcp),
 }
 
 impl Proto {
@@ -2419,6 +2969,11 @@ impl Proto {
             Proto::Tls(_) => "tls",
             Proto::Ssh(_) => "ssh",
             Proto::Lldp(_) => "lldp",
+            Proto::Mms(_) => "mms",
+            Proto::Goose(_) => "goose",
+            Proto::Sv(_) => "sv",
+            Proto::PnRt(_) => "profinet-rt",
+            Proto::Dcp(_) => "profinet-dcp",
         }
     }
 }
@@ -2445,6 +3000,7 @@ enum Dev {
     Iec104,
     Bacnet,
     OpcUa,
+    Iec61850,
 }
 
 struct Plant {
@@ -2528,6 +3084,7 @@ fn build(seed: u64, nhosts: usize) -> Plant {
                 (Dev::Iec104, 7),
                 (Dev::Bacnet, 10),
                 (Dev::OpcUa, 6),
+                (Dev::Iec61850, 6),
             ])
         })
         .collect();
@@ -2585,6 +3142,7 @@ fn build(seed: u64, nhosts: usize) -> Plant {
             Dev::Iec104 => (OUI_ABB, Os::Plc),
             Dev::Bacnet => (OUI_HONEYWELL, Os::Plc),
             Dev::OpcUa => (OUI_MOXA, Os::Linux),
+            Dev::Iec61850 => (rng.pick(&[OUI_ABB, OUI_SEL, OUI_SIEMENS]), Os::Plc),
         };
         let name = format!(
             "{}{:03}",
@@ -2596,6 +3154,7 @@ fn build(seed: u64, nhosts: usize) -> Plant {
                 Dev::Iec104 => "iec",
                 Dev::Bacnet => "bac",
                 Dev::OpcUa => "gw",
+                Dev::Iec61850 => "ied",
             },
             devs.len() + 1
         );
@@ -2609,6 +3168,8 @@ fn build(seed: u64, nhosts: usize) -> Plant {
     let mut enip_list = Vec::new();
     let mut bacnet_devs = Vec::new();
     let mut web_targets = Vec::new();
+    let mut pn_by_cell: Vec<Vec<PnStation>> = vec![Vec::new(); net.subnets.len()];
+    let mut n_sv = 0;
     for (i, &(h, k)) in devs.iter().enumerate() {
         let sn = net.hosts[h].subnet;
         let panel = cells.iter().position(|&c| c == sn).map(|c| panels[c]);
@@ -2774,6 +3335,47 @@ fn build(seed: u64, nhosts: usize) -> Plant {
                         rack_slot: 2,
                     }));
                 }
+                // A PROFINET IO controller: itself and, for some, an IO device in cyclic
+                // exchange; both answer DCP.
+                let vlan = net.subnets[sn].vlan;
+                let (hm, hip, hname) =
+                    (net.hosts[h].mac, net.hosts[h].ip, net.hosts[h].name.clone());
+                let gw = net.hosts[net.gw(sn)].ip;
+                pn_by_cell[sn].push((
+                    hm,
+                    hname.clone(),
+                    "S7-1500",
+                    0x002a,
+                    0x010e,
+                    2,
+                    hip,
+                    [255, 255, 255, 0],
+                    gw,
+                ));
+                if rng.chance(0.3) {
+                    let dm = Net::mac(&mut rng, OUI_SIEMENS);
+                    let k = pn_by_cell[sn].len() as u8;
+                    let dip = [hip[0], hip[1], hip[2], 150 + k];
+                    pn_by_cell[sn].push((
+                        dm,
+                        format!("{hname}-et200sp"),
+                        "ET 200SP",
+                        0x002a,
+                        0x0313,
+                        1,
+                        dip,
+                        [255, 255, 255, 0],
+                        gw,
+                    ));
+                    let fid = 0x8000 + rng.below(0x3000) as u16;
+                    protos.push(Proto::PnRt(PnRt {
+                        flows: [(hm, dm, fid), (dm, hm, fid + 1)],
+                        vlan,
+                        cycle: rng.pick(&[128 * MS, 256 * MS, 512 * MS]),
+                        data_len: rng.pick(&[40usize, 40, 64, 100]),
+                        counter: rng.next() as u16,
+                    }));
+                }
                 // PROFINET devices announce themselves with LLDP.
                 let hh = &net.hosts[h];
                 protos.push(Proto::Lldp(Lldp {
@@ -2903,6 +3505,62 @@ fn build(seed: u64, nhosts: usize) -> Plant {
                     per_cycle: rng.range(1, 3) as usize,
                 }));
                 bacnet_devs.push((h, inst, rng.pick(&[5u16, 17, 24, 36])));
+            }
+            Dev::Iec61850 => {
+                let hh = &net.hosts[h];
+                let (mac, vlan) = (hh.mac, net.subnets[sn].vlan);
+                let ld = format!("{}LD0", hh.name.to_uppercase());
+                let (vendor, model) = match hh.mac[..3] {
+                    [0x00, 0x0c, 0x01] => ("ABB", "REF615"),
+                    [0x00, 0x30, 0xa7] => ("SEL", "SEL-451"),
+                    _ => ("SIEMENS", "7SJ82"),
+                };
+                protos.push(Proto::Mms(Mms {
+                    conn: {
+                        let cp = eph(&mut rng);
+                        TcpConn::new(&net, &mut rng, scada[i % 2], h, cp, 102)
+                    },
+                    open: false,
+                    period: rng.pick(&[SEC, 2 * SEC, 2 * SEC, 5 * SEC]),
+                    delay: Delay(rng.pick(&[2000u64, 5000, 10_000])),
+                    quick_ack: rng.chance(0.5),
+                    invoke: 0,
+                    domain: ld.clone(),
+                    items: rng.range(2, 8) as usize,
+                    vendor,
+                    model,
+                    vals: std::array::from_fn(|k| 50.0 + k as f32 * 7.0),
+                }));
+                let appid = 0x0001 + i as u16;
+                protos.push(Proto::Goose(Goose {
+                    src: mac,
+                    dst: [0x01, 0x0c, 0xcd, 0x01, 0x00, appid as u8],
+                    vlan,
+                    appid,
+                    gocb: format!("{ld}/LLN0$GO$gcbTrip"),
+                    datset: format!("{ld}/LLN0$dsTrip"),
+                    goid: format!("{}_Trip", hh.name),
+                    st_num: 1,
+                    sq_num: 0,
+                    burst: 0,
+                    state: false,
+                }));
+                // One merging unit's stream, thinned to 400 samples/s (eight per frame)
+                // so the plant's mix stays a plant's: a 4000 samples/s process bus
+                // stream alone would be half the capture.
+                if n_sv == 0 {
+                    n_sv += 1;
+                    protos.push(Proto::Sv(Sv {
+                        src: mac,
+                        dst: [0x01, 0x0c, 0xcd, 0x04, 0x00, 0x01],
+                        vlan,
+                        appid: 0x4001,
+                        sv_id: format!("{}MU01", hh.name.to_uppercase()),
+                        smp_cnt: 0,
+                        rate: 400,
+                        asdus: 8,
+                    }));
+                }
             }
             Dev::OpcUa => {
                 let n = rng.range(3, 20) as usize;
@@ -3096,6 +3754,20 @@ fn build(seed: u64, nhosts: usize) -> Plant {
         refid: net.hosts[c_ntp].ip,
     }));
 
+    // DCP: an engineering laptop on each PROFINET cell identifies its stations.
+    for (c, &sn) in cells.iter().enumerate() {
+        let devices = std::mem::take(&mut pn_by_cell[sn]);
+        if !devices.is_empty() {
+            protos.push(Proto::Dcp(Dcp {
+                requester: net.hosts[panels[c]].mac,
+                vlan: net.subnets[sn].vlan,
+                xid: rng.next() as u32,
+                devices,
+                period: 300 * SEC,
+            }));
+        }
+    }
+
     // LLDP from one access switch per zone (two uplink ports each).
     for (sn, subnet) in net.subnets.iter().enumerate() {
         let chassis = Net::mac(&mut rng, OUI_HIRSCHMANN);
@@ -3129,13 +3801,21 @@ fn build(seed: u64, nhosts: usize) -> Plant {
             Proto::EnipIo(x) => (x.scanner, x.adapter),
             Proto::Bacnet(x) => (x.client, x.dev),
             Proto::OpcUa(x) => (x.conn.c, x.conn.s),
+            Proto::Mms(x) => (x.conn.c, x.conn.s),
             Proto::Dns(x) => (x.client, x.server),
             Proto::Ntp(x) => (x.client, x.server),
             Proto::Icmp(x) => (x.src, x.dst),
             Proto::Http(x) => (x.conn.c, x.conn.s),
             Proto::Tls(x) => (x.conn.c, x.conn.s),
             Proto::Ssh(x) => (x.conn.c, x.conn.s),
-            Proto::EnipList(_) | Proto::BacnetWhoIs(_) | Proto::Arp(_) | Proto::Lldp(_) => continue,
+            Proto::EnipList(_)
+            | Proto::BacnetWhoIs(_)
+            | Proto::Arp(_)
+            | Proto::Lldp(_)
+            | Proto::Goose(_)
+            | Proto::Sv(_)
+            | Proto::PnRt(_)
+            | Proto::Dcp(_) => continue,
         };
         let (sa, sb) = (net.hosts[a].subnet, net.hosts[b].subnet);
         if sa == sb {
@@ -3186,6 +3866,7 @@ fn build(seed: u64, nhosts: usize) -> Plant {
                 | Proto::Iec104(_)
                 | Proto::Enip(_)
                 | Proto::OpcUa(_)
+                | Proto::Mms(_)
                 | Proto::Ssh(_) => 3 * SEC,
                 Proto::EnipIo(x) => x.rpi + 2 * SEC,
                 Proto::Modbus(m) => m.period,
@@ -3198,6 +3879,10 @@ fn build(seed: u64, nhosts: usize) -> Plant {
                 Proto::Http(x) => x.period,
                 Proto::Tls(x) => x.period,
                 Proto::Lldp(x) => x.period,
+                Proto::Goose(_) => SEC,
+                Proto::Sv(_) => 2 * MS,
+                Proto::PnRt(x) => x.cycle,
+                Proto::Dcp(_) => 60 * SEC,
             };
             let next = 1000 + srng.below(first_span);
             Session {
@@ -3246,6 +3931,11 @@ impl Session {
             Proto::Tls(x) => x.step(t, rng, &mut em, pa, pb),
             Proto::Ssh(x) => x.step(t, rng, &mut em, pa, pb),
             Proto::Lldp(x) => x.step(t, rng, &mut em, pa),
+            Proto::Mms(x) => x.step(t, rng, &mut em, pa, pb),
+            Proto::Goose(x) => x.step(t, rng, &mut em, pa),
+            Proto::Sv(x) => x.step(t, rng, &mut em, pa),
+            Proto::PnRt(x) => x.step(t, rng, &mut em, pa),
+            Proto::Dcp(x) => x.step(t, rng, &mut em, pa),
         };
         // Frames of one transaction are built in causal order; keep them in time order.
         self.queue.sort_by_key(|q| q.0);
