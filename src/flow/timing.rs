@@ -2,6 +2,8 @@
 //! transaction id) and the interval between successive requests of one operation (the
 //! polling cycle and its jitter), as hdrhistograms in microseconds.
 
+use std::collections::VecDeque;
+
 use hdrhistogram::Histogram;
 
 /// Pending requests kept per flow; beyond it the oldest is forgotten.
@@ -65,7 +67,7 @@ fn micros(ns: i64) -> u64 {
 pub struct FlowTiming {
     pub ops: Vec<Timing>,
     /// (transaction, time, unit, function) of requests awaiting a response.
-    pending: Vec<(u32, i64, u64, u16)>,
+    pending: VecDeque<(u32, i64, u64, u16)>,
 }
 
 impl FlowTiming {
@@ -92,9 +94,11 @@ impl FlowTiming {
         t.last_request = Some(ts_ns);
         if let Some(txn) = txn {
             if self.pending.len() >= MAX_PENDING {
-                self.pending.remove(0);
+                // A flow whose responses are not in the capture must not pay a shift
+                // of the whole list per request.
+                self.pending.pop_front();
             }
-            self.pending.push((txn, ts_ns, unit, function));
+            self.pending.push_back((txn, ts_ns, unit, function));
         }
     }
 
@@ -106,7 +110,9 @@ impl FlowTiming {
         let Some(i) = self.pending.iter().rposition(|p| p.0 == txn) else {
             return;
         };
-        let (_, t0, unit, f) = self.pending.remove(i);
+        let Some((_, t0, unit, f)) = self.pending.remove(i) else {
+            return;
+        };
         let t = self.entry(unit, f);
         t.matched += 1;
         t.latency.saturating_record(micros(ts_ns - t0));
@@ -140,5 +146,18 @@ mod tests {
         let iv = Timing::summary(&t.interval).unwrap();
         assert!((99_000..=101_000).contains(&iv[1]), "{iv:?}");
         assert_eq!(t.interval.len(), 9);
+    }
+
+    #[test]
+    fn unanswered_requests_keep_the_latest() {
+        let mut f = FlowTiming::default();
+        for i in 0..200u32 {
+            f.request(1, 3, Some(i), i as i64 * 1000);
+        }
+        f.response(Some(0), 300_000); // forgotten long ago
+        f.response(Some(199 - MAX_PENDING as u32 + 1), 300_000); // oldest kept
+        f.response(Some(199), 300_000);
+        assert_eq!(f.ops[0].matched, 2);
+        assert_eq!(f.pending.len(), MAX_PENDING - 2);
     }
 }
