@@ -1087,6 +1087,137 @@ mod tests {
         (a.ops, a.frames)
     }
 
+    /// An OPC UA chunk: type, chunk type, body after the header.
+    fn ua(ty: &[u8; 3], c: u8, body: &[u8]) -> Vec<u8> {
+        let mut v = ty.to_vec();
+        v.push(c);
+        v.extend(((body.len() + 8) as u32).to_le_bytes());
+        v.extend(body);
+        v
+    }
+
+    fn ua_str(v: &mut Vec<u8>, s: &[u8]) {
+        v.extend((s.len() as i32).to_le_bytes());
+        v.extend(s);
+    }
+
+    /// A MSG chunk (channel 1, token 1) with request id `req` and service `svc`:
+    /// a request or response header and a few bytes.
+    fn ua_msg(c: u8, req: u32, svc: u16) -> Vec<u8> {
+        let mut b = vec![1, 0, 0, 0, 1, 0, 0, 0, 9, 0, 0, 0];
+        b.extend(req.to_le_bytes());
+        b.extend([1, 0]);
+        b.extend(svc.to_le_bytes());
+        if opcua::FunctionCode(svc).request() == Some(true) {
+            b.extend([0, 0]); // null authentication token
+            b.extend([0; 8]);
+            b.extend(req.to_le_bytes());
+            b.extend([0; 4]);
+            b.extend((-1i32).to_le_bytes());
+            b.extend([0; 4]);
+            b.extend([0, 0, 0]);
+        } else {
+            b.extend([0; 8]);
+            b.extend(req.to_le_bytes());
+            b.extend([0; 4]);
+            b.push(0);
+            b.extend((-1i32).to_le_bytes());
+            b.extend([0, 0, 0]);
+        }
+        b.extend([0; 4]);
+        ua(b"MSG", c, &b)
+    }
+
+    fn ua_open(policy: &[u8]) -> Vec<u8> {
+        let mut b = vec![0, 0, 0, 0];
+        ua_str(&mut b, policy);
+        ua_str(&mut b, &[0x30; 8]);
+        ua_str(&mut b, &[0x11; 20]);
+        b.extend([0x5a; 48]); // encrypted sequence header and body
+        ua(b"OPN", b'F', &b)
+    }
+
+    /// Runs OPC UA segments (from client, payload) through a flow, with or without
+    /// hints.
+    fn run_ua(segs: &[(bool, Vec<u8>)], use_hints: bool) -> AppState {
+        let mut a = AppState::new(AppProto::OpcUa, true, 4840);
+        let mut seq = [1000u32, 5000u32];
+        for (i, (client, p)) in segs.iter().enumerate() {
+            let from_lo = !client;
+            let d = !client as usize;
+            let hint = if use_hints {
+                Hint::of(AppProto::OpcUa, p)
+            } else {
+                0
+            };
+            let frame = (0, i as u64 + 1);
+            if !a.hinted(from_lo, Some(seq[d]), p.len(), hint, i as i64, frame, 60) {
+                a.segment(from_lo, seq[d], p, i as i64, frame, 60);
+            }
+            seq[d] += p.len() as u32;
+        }
+        a
+    }
+
+    fn fact<'a>(a: &'a AppState, field: &str) -> Option<&'a str> {
+        a.facts
+            .iter()
+            .find(|f| f.field == field)
+            .map(|f| f.value.as_str())
+    }
+
+    #[test]
+    fn opcua_hints_give_what_the_bytes_give() {
+        let segs = vec![
+            (true, ua_msg(b'F', 1, 631)),
+            (false, ua_msg(b'F', 1, 634)),
+            // A two-chunk write: the second chunk has no type id of its own.
+            (true, ua_msg(b'C', 2, 673)),
+            (true, ua_msg(b'F', 2, 631)),
+            (false, ua_msg(b'F', 2, 676)),
+            (true, ua_msg(b'F', 3, 712)),
+            (false, ua_msg(b'F', 3, 397)),
+        ];
+        assert_ne!(Hint::of(AppProto::OpcUa, &segs[0].1), 0);
+        assert_eq!(Hint::of(AppProto::OpcUa, &segs[2].1), 0, "a first chunk");
+        let with = run_ua(&segs, true);
+        let without = run_ua(&segs, false);
+        assert_eq!(format!("{:?}", with.ops), format!("{:?}", without.ops));
+        assert_eq!(with.frames, 7);
+        let reads = with.ops.iter().find(|(k, _)| k.function == 631).unwrap().1;
+        assert_eq!(reads.pdus, 1, "the write's last chunk is not a read");
+        let fault = with.ops.iter().find(|(k, _)| k.function == 397).unwrap();
+        assert_eq!((fault.0.request, fault.1.exceptions), (false, 1));
+        assert_eq!(with.timing.ops.iter().map(|t| t.matched).sum::<u64>(), 3);
+    }
+
+    #[test]
+    fn opcua_channel_security_from_open_and_first_message() {
+        let policy = b"http://opcfoundation.org/UA/SecurityPolicy#Basic256Sha256";
+        // SignAndEncrypt: the first message after the OPN does not parse.
+        let mut enc = ua_msg(b'F', 1, 631);
+        for b in &mut enc[16..] {
+            *b ^= 0xa5;
+        }
+        let segs = vec![(true, ua_open(policy)), (true, enc.clone()), (true, enc)];
+        for hints in [false, true] {
+            let a = run_ua(&segs, hints);
+            assert_eq!(fact(&a, "security_policy"), Some("basic256sha256"));
+            assert_eq!(fact(&a, "security_mode"), Some("sign_and_encrypt"));
+            let e = a
+                .ops
+                .iter()
+                .find(|(k, _)| k.function == opcua::FunctionCode::ENCRYPTED.0)
+                .unwrap();
+            assert_eq!(e.1.pdus, 2);
+        }
+        // Sign: the first message reads.
+        let segs = vec![(true, ua_open(policy)), (true, ua_msg(b'F', 1, 631))];
+        let a = run_ua(&segs, true);
+        assert_eq!(fact(&a, "security_mode"), Some("sign"));
+        assert!(a.ops.iter().any(|(k, _)| k.function == 631));
+    }
+
     #[test]
     fn hints_round_trip() {
         for request in [None, Some(true), Some(false)] {
