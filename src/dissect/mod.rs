@@ -8,6 +8,7 @@ pub mod enip;
 pub mod iec104;
 pub mod modbus;
 pub mod net;
+pub mod opcua;
 pub mod s7comm;
 
 /// One operation a PDU performs, as `ot_operations.csv` counts it. Every stream

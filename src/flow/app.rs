@@ -5,7 +5,7 @@
 use super::stream::Stream;
 use super::timing::{FlowTiming, Timing};
 use super::FlowKey;
-use crate::dissect::{bacnet, dnp3, enip, iec104, modbus, s7comm, Op, OpClass};
+use crate::dissect::{bacnet, dnp3, enip, iec104, modbus, opcua, s7comm, Op, OpClass};
 
 /// A decoded application protocol of a flow.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -21,6 +21,8 @@ pub enum AppProto {
     /// (the encapsulation it uses), as Wireshark counts it.
     CipIo,
     Bacnet,
+    /// OPC UA binary (UA TCP / Secure Conversation).
+    OpcUa,
 }
 
 impl AppProto {
@@ -33,6 +35,7 @@ impl AppProto {
             AppProto::S7commPlus => "s7comm_plus",
             AppProto::Enip | AppProto::CipIo => "enip",
             AppProto::Bacnet => "bacnet",
+            AppProto::OpcUa => "opcua",
         }
     }
 
@@ -47,6 +50,7 @@ impl AppProto {
             }
             AppProto::Enip | AppProto::CipIo => (enip::function_name, enip::function_class),
             AppProto::Bacnet => (bacnet::function_name, bacnet::function_class),
+            AppProto::OpcUa => (opcua::function_name, opcua::function_class),
         }
     }
 
@@ -68,6 +72,7 @@ impl AppProto {
             AppProto::S7comm | AppProto::S7commPlus => String::new(),
             AppProto::Enip | AppProto::CipIo => enip::unit_text(unit),
             AppProto::Bacnet => bacnet::unit_text(unit),
+            AppProto::OpcUa => String::new(),
         }
     }
 }
@@ -189,6 +194,7 @@ impl Hint {
                 },
                 _ => 0,
             },
+            AppProto::OpcUa => Self::opcua(payload),
             AppProto::Iec104 => match iec104::parse(payload) {
                 Ok(a) if a.len() == payload.len() => match iec104::op(&a) {
                     Some(op) if op.unit <= 0xffff => Self::pack(Some(op), None),
@@ -196,6 +202,33 @@ impl Hint {
                     None => Self::pack(None, None),
                 },
                 _ => 0,
+            },
+            _ => 0,
+        }
+    }
+
+    /// OPC UA: ACK, ERR, and a whole single-chunk MSG whose body names a standard
+    /// service (read as on a channel of unknown security, which on a readable channel
+    /// gives what the bytes give; `AppState::hinted` refuses the hint on a channel
+    /// that is encrypted, undecided, or inside a multi-chunk message). HEL, OPN, CLO
+    /// and the services that disclose facts (ActivateSession, CreateSession and
+    /// GetEndpoints responses) change flow state and get none.
+    fn opcua(payload: &[u8]) -> u64 {
+        use opcua::{FunctionCode as F, MessageType as T};
+        let Ok(c) = opcua::parse(payload) else {
+            return 0;
+        };
+        if c.len() != payload.len() || c.chunk_type() != b'F' {
+            return 0;
+        }
+        let s = opcua::summarize(&c, opcua::Protection::Unknown, false);
+        match c.message_type() {
+            T::ACKNOWLEDGE | T::ERROR => Self::pack(s.op, None),
+            T::MESSAGE => match s.secured.and_then(|x| x.body).map(|b| b.function()) {
+                Some(F::ACTIVATE_SESSION_REQUEST | F::CREATE_SESSION_RESPONSE)
+                | Some(F::GET_ENDPOINTS_RESPONSE)
+                | None => 0,
+                Some(_) => Self::pack(s.op, s.txn),
             },
             _ => 0,
         }
@@ -229,6 +262,8 @@ pub struct AppState {
     pub facts: Vec<Fact>,
     /// Further operations of the last PDU (EtherNet/IP reports several per message).
     more_ops: Vec<Op>,
+    /// OPC UA: what the secure channel allows reading.
+    opcua: OpcUaFlow,
 }
 
 /// A fact a device disclosed about itself.
@@ -311,7 +346,7 @@ pub struct OpId {
 pub fn candidate(key: &FlowKey) -> Option<(AppProto, bool, u16)> {
     // The registered ports of each protocol, per transport; a flow counts as decoded
     // only once its bytes parse.
-    const PORTS: [(u8, u16, u16, AppProto); 9] = [
+    const PORTS: [(u8, u16, u16, AppProto); 10] = [
         (17, 47808, 47823, AppProto::Bacnet),
         (6, 44818, 44818, AppProto::Enip),
         (17, 44818, 44818, AppProto::Enip),
@@ -321,6 +356,7 @@ pub fn candidate(key: &FlowKey) -> Option<(AppProto, bool, u16)> {
         (6, 2404, 2404, AppProto::Iec104),
         (6, 20000, 20000, AppProto::Dnp3),
         (17, 20000, 20000, AppProto::Dnp3),
+        (6, 4840, 4840, AppProto::OpcUa),
     ];
     PORTS.iter().find_map(|&(transport, lo, hi, proto)| {
         if key.proto != transport {
@@ -351,6 +387,7 @@ impl AppState {
             s7_unit: 0,
             facts: Vec::new(),
             more_ops: Vec::new(),
+            opcua: OpcUaFlow::default(),
         }
     }
 
@@ -416,6 +453,7 @@ impl AppState {
         // (`seq` None) has no stream to keep in order.
         if hint & Hint::SET == 0
             || self.proto == AppProto::S7commPlus
+            || (self.proto == AppProto::OpcUa && !self.opcua.hintable(!request as usize))
             || seq.is_some_and(|seq| {
                 !self.streams[if request { 0 } else { 1 }].skip_in_order(seq, len)
             })
@@ -637,6 +675,19 @@ impl AppState {
                 Err(dnp3::Error::Short { .. }) => Pdu::Short,
                 Err(_) => Pdu::NotMine,
             },
+            AppProto::OpcUa => match opcua::parse(b) {
+                Ok(c) => {
+                    let (op, txn) = self.opcua_chunk(&c, dir, frame);
+                    Pdu::Done {
+                        len: c.len(),
+                        op,
+                        txn,
+                        counts: true,
+                    }
+                }
+                Err(opcua::Error::Short { .. }) => Pdu::Short,
+                Err(_) => Pdu::NotMine,
+            },
             AppProto::Iec104 => match iec104::parse(b) {
                 Ok(apdu) => Pdu::Done {
                     len: apdu.len(),
@@ -766,6 +817,98 @@ impl AppState {
             .map(|app| (dnp3::op(&app, frame), app.seq() as u32));
         buf.clear();
         found
+    }
+}
+
+/// OPC UA per-flow state: whether the secure channel's bodies can be read (learnt
+/// from its OPN and its first message) and, per direction, whether a multi-chunk
+/// message is being continued.
+#[derive(Clone, Copy, Debug, Default)]
+struct OpcUaFlow {
+    protection: opcua::Protection,
+    /// An OPN with a policy other than None was seen and no MSG has yet told Sign
+    /// (readable) from SignAndEncrypt.
+    mode_pending: bool,
+    /// Per direction: a `C` chunk was seen and its message has not ended.
+    continuing: [bool; 2],
+}
+
+impl OpcUaFlow {
+    /// Whether a hint (read as on a channel of unknown security) means in direction
+    /// `dir` what the bytes would.
+    fn hintable(&self, dir: usize) -> bool {
+        !self.continuing[dir]
+            && !self.mode_pending
+            && self.protection != opcua::Protection::Encrypted
+    }
+}
+
+impl AppState {
+    /// One OPC UA chunk: its operation and transaction, the channel's security and
+    /// the facts it discloses. Fact values are stable lowercase words where the
+    /// protocol has an enumeration (`security_mode` `none`/`sign`/`sign_and_encrypt`,
+    /// `user_token` `anonymous`/`username`/`x509`/`issued`/`other`).
+    fn opcua_chunk(
+        &mut self,
+        c: &opcua::Chunk<'_>,
+        dir: usize,
+        frame: (u32, u64),
+    ) -> (Option<Op>, Option<u32>) {
+        use opcua::{MessageType as T, Protection, SecurityMode, SecurityPolicy};
+        let by_server = dir == 1;
+        let ty = c.message_type();
+        let st = self.opcua;
+        let continuing = st.continuing[dir];
+        let s = opcua::summarize(c, st.protection, continuing);
+        let body = s.secured.and_then(|x| x.body);
+        if let Some(h) = c.hello() {
+            self.fact(by_server, "endpoint_url", h.endpoint_url, frame);
+        }
+        match c.asymmetric() {
+            Some(a) if !continuing => {
+                let policy = a.policy();
+                self.fact(true, "security_policy", policy.word().as_bytes(), frame);
+                if policy == SecurityPolicy::None {
+                    self.opcua.protection = Protection::Plain;
+                    self.opcua.mode_pending = false;
+                    let mode = body
+                        .and_then(|b| b.open_request())
+                        .map_or(SecurityMode::NONE, |(_, m)| m);
+                    self.fact(true, "security_mode", mode.word().as_bytes(), frame);
+                } else if st.protection == Protection::Unknown {
+                    // A renewal keeps what the channel's messages already showed.
+                    self.opcua.mode_pending = true;
+                }
+            }
+            _ => {}
+        }
+        if st.mode_pending && matches!(ty, T::MESSAGE | T::CLOSE) && !continuing {
+            let readable = s.secured.is_some();
+            let word: &[u8] = if readable {
+                b"sign"
+            } else {
+                b"sign_and_encrypt"
+            };
+            self.fact(true, "security_mode", word, frame);
+            self.opcua.protection = if readable {
+                Protection::Plain
+            } else {
+                Protection::Encrypted
+            };
+            self.opcua.mode_pending = false;
+        }
+        if let Some(b) = body {
+            if let Some(t) = b.user_token() {
+                self.fact(by_server, "user_token", t.word().as_bytes(), frame);
+            }
+            if let Some(app) = b.server_application() {
+                self.fact(by_server, "name", app.name, frame);
+                self.fact(by_server, "application", app.uri, frame);
+                self.fact(by_server, "product", app.product_uri, frame);
+            }
+        }
+        self.opcua.continuing[dir] = ty.is_secure() && c.chunk_type() == b'C';
+        (s.op, s.txn)
     }
 }
 
@@ -962,6 +1105,137 @@ mod tests {
             }
         }
         (a.ops, a.frames)
+    }
+
+    /// An OPC UA chunk: type, chunk type, body after the header.
+    fn ua(ty: &[u8; 3], c: u8, body: &[u8]) -> Vec<u8> {
+        let mut v = ty.to_vec();
+        v.push(c);
+        v.extend(((body.len() + 8) as u32).to_le_bytes());
+        v.extend(body);
+        v
+    }
+
+    fn ua_str(v: &mut Vec<u8>, s: &[u8]) {
+        v.extend((s.len() as i32).to_le_bytes());
+        v.extend(s);
+    }
+
+    /// A MSG chunk (channel 1, token 1) with request id `req` and service `svc`:
+    /// a request or response header and a few bytes.
+    fn ua_msg(c: u8, req: u32, svc: u16) -> Vec<u8> {
+        let mut b = vec![1, 0, 0, 0, 1, 0, 0, 0, 9, 0, 0, 0];
+        b.extend(req.to_le_bytes());
+        b.extend([1, 0]);
+        b.extend(svc.to_le_bytes());
+        if opcua::FunctionCode(svc).request() == Some(true) {
+            b.extend([0, 0]); // null authentication token
+            b.extend([0; 8]);
+            b.extend(req.to_le_bytes());
+            b.extend([0; 4]);
+            b.extend((-1i32).to_le_bytes());
+            b.extend([0; 4]);
+            b.extend([0, 0, 0]);
+        } else {
+            b.extend([0; 8]);
+            b.extend(req.to_le_bytes());
+            b.extend([0; 4]);
+            b.push(0);
+            b.extend((-1i32).to_le_bytes());
+            b.extend([0, 0, 0]);
+        }
+        b.extend([0; 4]);
+        ua(b"MSG", c, &b)
+    }
+
+    fn ua_open(policy: &[u8]) -> Vec<u8> {
+        let mut b = vec![0, 0, 0, 0];
+        ua_str(&mut b, policy);
+        ua_str(&mut b, &[0x30; 8]);
+        ua_str(&mut b, &[0x11; 20]);
+        b.extend([0x5a; 48]); // encrypted sequence header and body
+        ua(b"OPN", b'F', &b)
+    }
+
+    /// Runs OPC UA segments (from client, payload) through a flow, with or without
+    /// hints.
+    fn run_ua(segs: &[(bool, Vec<u8>)], use_hints: bool) -> AppState {
+        let mut a = AppState::new(AppProto::OpcUa, true, 4840);
+        let mut seq = [1000u32, 5000u32];
+        for (i, (client, p)) in segs.iter().enumerate() {
+            let from_lo = !client;
+            let d = !client as usize;
+            let hint = if use_hints {
+                Hint::of(AppProto::OpcUa, p)
+            } else {
+                0
+            };
+            let frame = (0, i as u64 + 1);
+            if !a.hinted(from_lo, Some(seq[d]), p.len(), hint, i as i64, frame, 60) {
+                a.segment(from_lo, seq[d], p, i as i64, frame, 60);
+            }
+            seq[d] += p.len() as u32;
+        }
+        a
+    }
+
+    fn fact<'a>(a: &'a AppState, field: &str) -> Option<&'a str> {
+        a.facts
+            .iter()
+            .find(|f| f.field == field)
+            .map(|f| f.value.as_str())
+    }
+
+    #[test]
+    fn opcua_hints_give_what_the_bytes_give() {
+        let segs = vec![
+            (true, ua_msg(b'F', 1, 631)),
+            (false, ua_msg(b'F', 1, 634)),
+            // A two-chunk write: the second chunk has no type id of its own.
+            (true, ua_msg(b'C', 2, 673)),
+            (true, ua_msg(b'F', 2, 631)),
+            (false, ua_msg(b'F', 2, 676)),
+            (true, ua_msg(b'F', 3, 712)),
+            (false, ua_msg(b'F', 3, 397)),
+        ];
+        assert_ne!(Hint::of(AppProto::OpcUa, &segs[0].1), 0);
+        assert_eq!(Hint::of(AppProto::OpcUa, &segs[2].1), 0, "a first chunk");
+        let with = run_ua(&segs, true);
+        let without = run_ua(&segs, false);
+        assert_eq!(format!("{:?}", with.ops), format!("{:?}", without.ops));
+        assert_eq!(with.frames, 7);
+        let reads = with.ops.iter().find(|(k, _)| k.function == 631).unwrap().1;
+        assert_eq!(reads.pdus, 1, "the write's last chunk is not a read");
+        let fault = with.ops.iter().find(|(k, _)| k.function == 397).unwrap();
+        assert_eq!((fault.0.request, fault.1.exceptions), (false, 1));
+        assert_eq!(with.timing.ops.iter().map(|t| t.matched).sum::<u64>(), 3);
+    }
+
+    #[test]
+    fn opcua_channel_security_from_open_and_first_message() {
+        let policy = b"http://opcfoundation.org/UA/SecurityPolicy#Basic256Sha256";
+        // SignAndEncrypt: the first message after the OPN does not parse.
+        let mut enc = ua_msg(b'F', 1, 631);
+        for b in &mut enc[16..] {
+            *b ^= 0xa5;
+        }
+        let segs = vec![(true, ua_open(policy)), (true, enc.clone()), (true, enc)];
+        for hints in [false, true] {
+            let a = run_ua(&segs, hints);
+            assert_eq!(fact(&a, "security_policy"), Some("basic256sha256"));
+            assert_eq!(fact(&a, "security_mode"), Some("sign_and_encrypt"));
+            let e = a
+                .ops
+                .iter()
+                .find(|(k, _)| k.function == opcua::FunctionCode::ENCRYPTED.0)
+                .unwrap();
+            assert_eq!(e.1.pdus, 2);
+        }
+        // Sign: the first message reads.
+        let segs = vec![(true, ua_open(policy)), (true, ua_msg(b'F', 1, 631))];
+        let a = run_ua(&segs, true);
+        assert_eq!(fact(&a, "security_mode"), Some("sign"));
+        assert!(a.ops.iter().any(|(k, _)| k.function == 631));
     }
 
     #[test]
