@@ -5,7 +5,22 @@ use std::path::Path;
 
 use anyhow::{bail, Context, Result};
 
+pub mod oui;
+
 const PROTOCOLS_TSV: &str = include_str!("../../catalogs/protocols.tsv");
+const OUI_TSV: &str = include_str!("../../catalogs/oui.tsv");
+
+/// The MAC vendor table: embedded, or `oui.tsv` from `dir` where present.
+pub fn load_oui(dir: Option<&Path>) -> Result<oui::Oui> {
+    match dir.map(|d| d.join("oui.tsv")) {
+        Some(p) if p.exists() => {
+            let text =
+                std::fs::read_to_string(&p).with_context(|| format!("reading {}", p.display()))?;
+            oui::Oui::parse(&text).with_context(|| p.display().to_string())
+        }
+        _ => oui::Oui::parse(OUI_TSV).context("oui.tsv"),
+    }
+}
 
 /// Protocol categories as outputs name them.
 pub const CATEGORIES: [&str; 8] = [
@@ -162,6 +177,24 @@ impl Catalog {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn industrial_vendors_resolve_by_mac() {
+        let o = load_oui(None).unwrap();
+        assert!(o.len() > 40_000, "{} blocks", o.len());
+        for (mac, want) in [
+            ([0x00, 0x1b, 0x1b, 1, 2, 3], "Siemens"),
+            ([0x00, 0x00, 0xbc, 1, 2, 3], "Rockwell"),
+            ([0x00, 0x00, 0x54, 1, 2, 3], "Schneider"),
+            ([0x00, 0x00, 0x23, 1, 2, 3], "ABB"),
+            ([0x00, 0xa0, 0x45, 1, 2, 3], "PHOENIX CONTACT"),
+            ([0x00, 0x90, 0xe8, 1, 2, 3], "MOXA"),
+            ([0x00, 0x80, 0x63, 1, 2, 3], "Hirschmann"),
+        ] {
+            let v = o.vendor(&mac).unwrap_or("");
+            assert!(v.contains(want), "{mac:02x?}: {v:?}");
+        }
+    }
 
     #[test]
     fn embedded_catalog_is_valid() {
