@@ -17,6 +17,10 @@ const DECODED: &[(&str, &str)] = &[
     ("s7comm", "s7comm"),
     ("enip", "enip"),
     ("bacnet", "bvlc"),
+    ("profinet_dcp", "pn_dcp"),
+    ("profinet_rt", "pn_rt"),
+    ("goose", "goose"),
+    ("sv", "sv"),
 ];
 
 /// Captures where a difference from tshark is explained and accepted, with the reason.
