@@ -207,11 +207,11 @@ pub struct ApduStatus {
 }
 
 impl ApduStatus {
-    /// Data status bit 2: the provider is in RUN (else STOP).
+    /// Data status bit 4 (ProviderState): the provider is in RUN (else STOP).
     pub fn provider_run(&self) -> bool {
         self.data_status & 0x10 != 0
     }
-    /// Data status bit 2: the data are valid.
+    /// Data status bit 2 (DataValid): the data are valid.
     pub fn data_valid(&self) -> bool {
         self.data_status & 0x04 != 0
     }
