@@ -26,6 +26,7 @@ use crate::catalog::Catalog;
 use crate::dissect::net::{self, Outcome, Packet};
 use crate::flow::app::{candidate, Hint, OpKey, OpStat};
 use crate::flow::frag::{FragKey, FragRec, Reassembler};
+use crate::flow::l2::{self, L2Flow, L2Key, L2OpKey, L2Rec};
 use crate::flow::timing::Timing;
 use crate::flow::{shard_of, Conv, FlowKey, FlowRec, ShardTable};
 
@@ -117,6 +118,10 @@ pub struct Analysis {
     pub ops: Vec<(OpKey, OpStat)>,
     /// Request timing per (flow, unit, function), in key order.
     pub timing: Vec<(OpKey, Timing)>,
+    /// Link-layer industrial flows (PROFINET, GOOSE, SV), in order of their first frame.
+    pub l2: Vec<L2Flow>,
+    /// Their operations, derived by [`Analysis::finish`].
+    pub l2_ops: Vec<(L2OpKey, OpStat)>,
     pub frag_dropped: u64,
     pub frag_pending: u64,
     pub stages: Vec<StageTime>,
@@ -136,6 +141,8 @@ impl Analysis {
             convs,
             ops: Vec::new(),
             timing: Vec::new(),
+            l2: Vec::new(),
+            l2_ops: Vec::new(),
             frag_dropped: 0,
             frag_pending: 0,
             stages: Vec::new(),
@@ -168,8 +175,9 @@ impl Analysis {
             })
             .collect();
         self.endpoints = endpoints::build(&self.convs, |c| names[&c.key].clone(), &self.counters);
-        self.protocols = protocols::build(&self.convs, catalog, &self.counters);
-        self.assets = assets::build(&self.endpoints, &self.convs, &self.conv_app);
+        self.protocols = protocols::build(&self.convs, catalog, &self.counters, &self.l2);
+        self.assets = assets::build(&self.endpoints, &self.convs, &self.conv_app, &self.l2);
+        self.l2_ops = l2::op_rows(&self.l2);
     }
 
     /// Sub-second digits to print: the finest precision among the inputs.
@@ -216,6 +224,12 @@ impl Analysis {
         a.ops = ops.into_iter().collect();
         sort_ops(&mut a.ops);
         a.timing = timing.into_iter().collect();
+        a.l2 = l2::rollup(
+            parts
+                .iter()
+                .enumerate()
+                .map(|(i, a)| (i as u32, a.l2.as_slice())),
+        );
         a.frag_dropped = frag_dropped;
         a.frag_pending = frag_pending;
         a
@@ -243,6 +257,8 @@ fn sort_convs(convs: &mut [Conv]) {
 struct ChunkOut {
     counters: Counters,
     per_shard: Vec<Vec<FlowRec>>,
+    /// Decoded link-layer frames per shard (empty vectors allocate nothing).
+    l2: Vec<Vec<L2Rec>>,
     frags: Vec<FragRec>,
     /// Records in the chunk.
     frames: u64,
@@ -462,13 +478,16 @@ fn analyze_in_pool(paths: &[PathBuf], opts: &Options) -> Analysis {
     let mut convs: Vec<Conv> = Vec::new();
     let mut ops: Vec<(OpKey, OpStat)> = Vec::new();
     let mut timing: Vec<(OpKey, Timing)> = Vec::new();
+    let mut l2_flows: Vec<L2Flow> = Vec::new();
     for s in shards {
-        let (c, o, t) = s.into_parts();
+        let (c, o, t, l) = s.into_parts();
         convs.extend(c);
         ops.extend(o);
         timing.extend(t);
+        l2_flows.extend(l);
     }
     sort_convs(&mut convs);
+    l2::sort_flows(&mut l2_flows);
     sort_ops(&mut ops);
     timing.sort_by_key(|t| t.0);
     let t_merge = StageTime {
@@ -479,6 +498,7 @@ fn analyze_in_pool(paths: &[PathBuf], opts: &Options) -> Analysis {
     let mut a = Analysis::new(captures, counters, convs);
     a.ops = ops;
     a.timing = timing;
+    a.l2 = l2_flows;
     a.frag_dropped = reasm.dropped;
     a.frag_pending = reasm.pending() as u64;
     a.stages = vec![t_scan, t_decode, t_flow, t_merge, t_hash];
@@ -611,6 +631,9 @@ impl FlowState<'_> {
                     }
                     s.update(r, ci, off, data);
                 }
+                for r in &out.l2[i] {
+                    s.update_l2(r, ci, off, data);
+                }
             }
             for l in late_it {
                 s.update(l, ci, 0, &[]);
@@ -664,6 +687,7 @@ fn work_chunk(
             v.iter_mut().for_each(|s| s.reserve(expect));
             v
         },
+        l2: (0..nshards).map(|_| Vec::new()).collect(),
         frags: Vec::new(),
         frames: 0,
         clean: true,
@@ -761,7 +785,32 @@ fn work_chunk(
                 });
             }
             Outcome::NonIp => {
-                if let Some(l2) = p.l2 {
+                let app = match p.l2 {
+                    Some(net::l2::L2Proto::Named(name)) if dissect => {
+                        l2::classify(name, p.l2_payload)
+                    }
+                    _ => None,
+                };
+                if let (Some(proto), Some(app)) = (p.l2, app) {
+                    // Decoded: the flow table counts it under its protocol.
+                    c.mac_frame(proto, p.src_mac, rec.orig_len, rec.ts_ns);
+                    let key = L2Key {
+                        src: p.src_mac.unwrap_or_default(),
+                        dst: p.dst_mac.unwrap_or_default(),
+                        vlan: p.vlan,
+                        app,
+                    };
+                    let hash = key.hash();
+                    out.l2[shard_of(hash, nshards)].push(L2Rec {
+                        key,
+                        hash,
+                        frame,
+                        ts_ns: rec.ts_ns,
+                        wire_len: rec.orig_len,
+                        payload_off: (p.l2_payload.as_ptr() as usize - base_ptr) as u32,
+                        payload_len: p.l2_payload.len() as u32,
+                    });
+                } else if let Some(l2) = p.l2 {
                     c.non_ip(l2, p.src_mac, rec.orig_len, rec.ts_ns);
                 }
                 // A tunnel (VXLAN, Geneve) carrying a frame without IP: the carrier's

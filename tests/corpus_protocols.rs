@@ -18,6 +18,10 @@ const DECODED: &[(&str, &str)] = &[
     ("enip", "enip"),
     ("bacnet", "bvlc"),
     ("opcua", "opcua"),
+    ("profinet_dcp", "pn_dcp"),
+    ("profinet_rt", "pn_rt"),
+    ("goose", "goose"),
+    ("sv", "sv"),
 ];
 
 /// Captures where a difference from tshark is explained and accepted, with the reason.
@@ -114,5 +118,116 @@ fn decoded_frame_counts_match_tshark() {
         failures.is_empty(),
         "decoded frame counts differ from tshark:\n{}",
         failures.join("\n")
+    );
+}
+
+/// The rows of a Zeek log: one map of field to value per line.
+fn zeek_rows(path: &Path) -> Vec<std::collections::HashMap<String, String>> {
+    let text = std::fs::read_to_string(path).unwrap();
+    let mut fields: Vec<String> = Vec::new();
+    let mut rows = Vec::new();
+    for line in text.lines() {
+        if let Some(f) = line.strip_prefix("#fields\t") {
+            fields = f.split('\t').map(String::from).collect();
+        } else if !line.starts_with('#') && !fields.is_empty() {
+            rows.push(
+                fields
+                    .iter()
+                    .cloned()
+                    .zip(line.split('\t').map(String::from))
+                    .collect(),
+            );
+        }
+    }
+    rows
+}
+
+/// GOOSE and SV against the ICSNPP (Zeek) logs of the same captures: the control
+/// block names, the last stNum/sqNum and the svIDs they log are found, and the
+/// sequence checks agree with the stNum/sqNum sequence they log.
+#[test]
+fn goose_and_sv_match_icsnpp() {
+    use ottr::pipeline::{analyze, Options};
+    let shared = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/captures");
+    if !shared.is_dir() {
+        eprintln!("skipping: ../shared not found");
+        return;
+    }
+    let goose = shared.join("icsnpp-iec61850-goose");
+    for (pcap, log) in [
+        ("GOOSE.pcap", "tests.test-GOOSE"),
+        (
+            "GOOSE_missing_all_data.pcap",
+            "tests.test-GOOSE-missing-all-data",
+        ),
+        (
+            "GOOSE_unsupported_tlv.pcap",
+            "tests.test-GOOSE-unsupported-tlv",
+        ),
+        (
+            "GOOSE_all_data_primitives_fallbacks.pcap",
+            "tests.test-GOOSE-all-data-primitives-fallbacks",
+        ),
+    ] {
+        let rows = zeek_rows(&goose.join("expected").join(log).join("goose.log"));
+        let a = analyze(&[goose.join(pcap)], &Options::new(1));
+        assert_eq!(a.l2.len(), 1, "{pcap}");
+        let f = &a.l2[0];
+        let fact = |k: &str| {
+            f.facts
+                .iter()
+                .find(|x| x.field == k)
+                .map(|x| x.value.as_str())
+        };
+        let last = rows.last().unwrap();
+        assert_eq!(
+            fact("goose_gocb_ref"),
+            Some(last["gocb_ref"].as_str()),
+            "{pcap}"
+        );
+        assert_eq!(
+            fact("goose_dat_set"),
+            Some(last["dataset"].as_str()),
+            "{pcap}"
+        );
+        assert_eq!(fact("goose_go_id"), Some(last["go_id"].as_str()), "{pcap}");
+        let s = &f.goose[0];
+        assert_eq!(s.gocb_ref, last["gocb_ref"], "{pcap}");
+        assert_eq!(s.frames, rows.len() as u64, "{pcap}");
+        let num = |r: &std::collections::HashMap<String, String>, k: &str| -> u64 {
+            r[k].parse().unwrap()
+        };
+        assert_eq!(
+            (s.last_st, s.last_sq),
+            (Some(num(last, "st_num")), Some(num(last, "sq_num"))),
+            "{pcap}"
+        );
+        // Same stNum and a sqNum that is not the next: GOOSE.pcap restarts at sqNum 1.
+        let gaps = rows
+            .windows(2)
+            .filter(|w| {
+                num(&w[0], "st_num") == num(&w[1], "st_num")
+                    && num(&w[1], "sq_num") != num(&w[0], "sq_num") + 1
+            })
+            .count() as u64;
+        assert_eq!(s.sq_anomalies, gaps, "{pcap}");
+        eprintln!(
+            "{pcap}: {} frames, last st/sq {:?}/{:?}, sqNum anomalies {}",
+            s.frames, s.last_st, s.last_sq, s.sq_anomalies
+        );
+    }
+    let sv = shared.join("icsnpp-iec61850-sv");
+    let rows = zeek_rows(&sv.join("expected/tests.test-SV_Normal_Traffic/sv.log"));
+    let a = analyze(&[sv.join("SV_Normal_Traffic.pcap")], &Options::new(1));
+    let ids: std::collections::BTreeSet<&str> = rows.iter().map(|r| r["sv_id"].as_str()).collect();
+    let ours: std::collections::BTreeSet<&str> =
+        a.l2.iter()
+            .flat_map(|f| f.facts.iter().filter(|x| x.field == "sv_id"))
+            .map(|x| x.value.as_str())
+            .collect();
+    assert_eq!(ours, ids);
+    assert_eq!(
+        a.l2.iter().map(|f| f.frames).sum::<u64>(),
+        rows.len() as u64
     );
 }

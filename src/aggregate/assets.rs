@@ -5,6 +5,7 @@
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use super::endpoints::{Addr, Endpoint};
+use crate::flow::l2::{L2App, L2Flow};
 use crate::flow::Conv;
 
 /// An identity fact as the inventory shows it.
@@ -27,9 +28,27 @@ pub struct Asset {
 
 /// Builds the inventory in endpoint order. `conv_app` names each conversation's
 /// protocol; the server side of a flow is the one its decoder identified, or the
-/// answering side of a TCP handshake for a port-only match.
-pub fn build(endpoints: &[Endpoint], convs: &[Conv], conv_app: &[Option<String>]) -> Vec<Asset> {
+/// answering side of a TCP handshake for a port-only match. `l2` are the link-layer
+/// flows: their sender is the asset with that MAC (its MAC-only row, else the first
+/// IP endpoint seen with that MAC).
+pub fn build(
+    endpoints: &[Endpoint],
+    convs: &[Conv],
+    conv_app: &[Option<String>],
+    l2: &[L2Flow],
+) -> Vec<Asset> {
     let mut by_ip: HashMap<([u8; 16], bool), usize> = HashMap::new();
+    let mut by_mac: HashMap<[u8; 6], usize> = HashMap::new();
+    for (i, e) in endpoints.iter().enumerate() {
+        if let Addr::Mac(m) = e.addr {
+            by_mac.insert(m, i);
+        }
+    }
+    for (i, e) in endpoints.iter().enumerate() {
+        if let (Addr::Ip(..), Some(m)) = (&e.addr, e.mac) {
+            by_mac.entry(m).or_insert(i);
+        }
+    }
     let mut assets: Vec<Asset> = endpoints
         .iter()
         .enumerate()
@@ -82,5 +101,38 @@ pub fn build(endpoints: &[Endpoint], convs: &[Conv], conv_app: &[Option<String>]
             }
         }
     }
+    for f in l2 {
+        let Some(&i) = by_mac.get(&f.key.src) else {
+            continue;
+        };
+        let proto = f.key.app.id();
+        let a = &mut assets[i];
+        // Publishers and responders serve; a DCP requester uses.
+        let serves = f.key.app != L2App::ProfinetDcp
+            || f.ops
+                .iter()
+                .any(|(id, _)| !id.request || id.function == profinet_hello());
+        let uses = f.key.app == L2App::ProfinetDcp
+            && f.ops
+                .iter()
+                .any(|(id, _)| id.request && id.function != profinet_hello());
+        if serves {
+            a.protocols_served.insert(proto.to_string());
+        }
+        if uses {
+            a.protocols_used.insert(proto.to_string());
+        }
+        for fact in &f.facts {
+            a.identity.entry(fact.field).or_insert(IdentityFact {
+                value: fact.value.clone(),
+                protocol: proto,
+                frame: fact.frame,
+            });
+        }
+    }
     assets
+}
+
+fn profinet_hello() -> u16 {
+    crate::dissect::profinet::ServiceId::HELLO.0 as u16
 }

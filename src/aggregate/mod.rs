@@ -103,8 +103,15 @@ impl Counters {
         }
     }
 
+    /// Counts a frame without IP under its link-layer protocol and its sender.
     pub fn non_ip(&mut self, proto: L2Proto, mac: Option<[u8; 6]>, wire_len: u32, ts_ns: i64) {
         self.l2.entry(proto).or_default().add(wire_len);
+        self.mac_frame(proto, mac, wire_len, ts_ns);
+    }
+
+    /// Counts a frame without IP for its sender only (a decoded link-layer frame,
+    /// which its flow counts under its protocol).
+    pub fn mac_frame(&mut self, proto: L2Proto, mac: Option<[u8; 6]>, wire_len: u32, ts_ns: i64) {
         if let Some(mac) = mac {
             let m = self.macs.entry(mac).or_insert_with(|| MacStat {
                 first_ts: ts_ns,

@@ -1,12 +1,13 @@
 //! The protocol table: application protocols per conversation (port catalog for now;
 //! dissectors mark theirs `decoded`), transports, IP versions, link-layer protocols
-//! and encapsulations.
+//! (decoded, or by ethertype) and encapsulations.
 
 use std::collections::BTreeMap;
 
 use super::{Count, Counters};
 use crate::catalog::{Catalog, Protocol};
 use crate::dissect::net::encap;
+use crate::flow::l2::{L2App, L2Flow};
 use crate::flow::Conv;
 
 /// How a protocol was recognised.
@@ -77,7 +78,14 @@ pub fn transport_name(proto: u8) -> String {
     }
 }
 
-pub fn build(convs: &[Conv], catalog: &Catalog, counters: &Counters) -> Vec<ProtocolRow> {
+/// `l2` are the link-layer flows whose frames a dissector decoded; frames that did not
+/// parse stay in `counters.l2`, counted by ethertype.
+pub fn build(
+    convs: &[Conv],
+    catalog: &Catalog,
+    counters: &Counters,
+    l2: &[L2Flow],
+) -> Vec<ProtocolRow> {
     let mut rows: BTreeMap<(String, Detection), ProtocolRow> = BTreeMap::new();
     let mut add = |id: String, det: Detection, count: Count, flows: u64| {
         let category = catalog.category(&id);
@@ -116,6 +124,17 @@ pub fn build(convs: &[Conv], catalog: &Catalog, counters: &Counters) -> Vec<Prot
     add("ipv6".into(), Detection::Decoded, counters.ipv6, 0);
     for (i, (_, name)) in encap::NAMES.iter().enumerate() {
         add((*name).into(), Detection::Decoded, counters.encap[i], 0);
+    }
+    for f in l2 {
+        let count = Count {
+            packets: f.frames,
+            bytes: f.bytes,
+        };
+        add(f.key.app.id().into(), Detection::Decoded, count, 1);
+        // DCP, alarms and PTCP ride on the RT frame (tshark's `pn_rt` holds them all).
+        if f.key.app.is_profinet() && f.key.app != L2App::ProfinetRt {
+            add(L2App::ProfinetRt.id().into(), Detection::Decoded, count, 1);
+        }
     }
     for (p, count) in &counters.l2 {
         add(p.id(), Detection::Ethertype, *count, 0);

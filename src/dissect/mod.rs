@@ -5,11 +5,14 @@
 pub mod bacnet;
 pub mod dnp3;
 pub mod enip;
+pub mod goose;
 pub mod iec104;
 pub mod modbus;
 pub mod net;
 pub mod opcua;
+pub mod profinet;
 pub mod s7comm;
+pub mod sv;
 
 /// One operation a PDU performs, as `ot_operations.csv` counts it. Every stream
 /// dissector reports its PDUs' operations in this form.

@@ -975,9 +975,15 @@ impl OpStat {
     }
 }
 
-/// Counts one PDU of a flow's operation.
+/// Counts one PDU of a flow's operation (link-layer flows count theirs here too).
 #[inline]
-fn record(ops: &mut Vec<(OpId, OpStat)>, id: OpId, exception: bool, ts_ns: i64, frame: (u32, u64)) {
+pub fn record(
+    ops: &mut Vec<(OpId, OpStat)>,
+    id: OpId,
+    exception: bool,
+    ts_ns: i64,
+    frame: (u32, u64),
+) {
     let s = match ops.iter().position(|(k, _)| *k == id) {
         Some(i) => &mut ops[i].1,
         None => {

@@ -1,5 +1,6 @@
 //! Flows: the direction-free flow key, the per-packet record routed to a shard, the
-//! per-shard flow tables (processed in capture order), and IP fragment reassembly.
+//! per-shard flow tables (processed in capture order), IP fragment reassembly, and the
+//! link-layer flows of the industrial protocols without IP (`l2`).
 //!
 //! Invariant: every packet of a flow goes to the shard `shard_of(hash)`, and a shard
 //! sees its packets in capture (frame) order, so per-flow state machines (TCP
@@ -8,6 +9,7 @@
 pub mod app;
 pub mod frag;
 pub mod key;
+pub mod l2;
 pub mod stream;
 pub mod table;
 pub mod timing;

@@ -3,6 +3,7 @@
 use hashbrown::HashTable;
 
 use super::app::{self, AppState, OpKey, OpStat};
+use super::l2::{L2Flow, L2Rec, L2Table};
 use super::timing::Timing;
 use super::{FlowKey, FlowRec};
 use crate::dissect::net::transport::tcp_flags;
@@ -100,12 +101,20 @@ impl Conv {
     }
 }
 
-/// What a shard hands to the merge: conversations, operations, timing rows.
-pub type ShardParts = (Vec<Conv>, Vec<(OpKey, OpStat)>, Vec<(OpKey, Timing)>);
+/// What a shard hands to the merge: conversations, operations, timing rows and
+/// link-layer flows.
+pub type ShardParts = (
+    Vec<Conv>,
+    Vec<(OpKey, OpStat)>,
+    Vec<(OpKey, Timing)>,
+    Vec<L2Flow>,
+);
 
 /// The flows one shard owns.
 pub struct ShardTable {
     table: HashTable<Conv>,
+    /// Flows of the link-layer industrial protocols.
+    l2: L2Table,
     /// Run the application dissectors (off only to measure the engine alone).
     dissect: bool,
 }
@@ -121,6 +130,7 @@ impl ShardTable {
     pub fn new(dissect: bool) -> ShardTable {
         ShardTable {
             table: HashTable::new(),
+            l2: L2Table::default(),
             dissect,
         }
     }
@@ -177,6 +187,11 @@ impl ShardTable {
         }
     }
 
+    /// Counts one decoded link-layer frame (see [`L2Table::update`]).
+    pub fn update_l2(&mut self, r: &L2Rec, capture: u32, frame_offset: u64, data: &[u8]) {
+        self.l2.update(r, capture, frame_offset, data);
+    }
+
     pub fn len(&self) -> usize {
         self.table.len()
     }
@@ -185,9 +200,11 @@ impl ShardTable {
         self.table.is_empty()
     }
 
-    /// The shard's conversations, their operations and their timing.
+    /// The shard's conversations, their operations and their timing, and its
+    /// link-layer flows.
     pub fn into_parts(self) -> ShardParts {
         let convs: Vec<Conv> = self.table.into_iter().collect();
+        let l2 = self.l2.into_flows();
         let apps = || {
             convs
                 .iter()
@@ -195,6 +212,6 @@ impl ShardTable {
         };
         let ops = apps().flat_map(|(c, a)| a.op_rows(&c.key)).collect();
         let timing = apps().flat_map(|(c, a)| a.timing_rows(&c.key)).collect();
-        (convs, ops, timing)
+        (convs, ops, timing, l2)
     }
 }

@@ -167,28 +167,60 @@ pub fn operations(path: &Path, a: &Analysis, digits: u8) -> Result<()> {
         "last_seen",
         "first_frame",
     ])?;
-    for (k, s) in &a.ops {
-        let (lo, hi) = (
-            addr_text(&k.flow.lo, k.flow.v6),
-            addr_text(&k.flow.hi, k.flow.v6),
-        );
-        let (server, client) = if k.server_is_lo { (lo, hi) } else { (hi, lo) };
-        w.write_record([
-            k.proto.id().to_string(),
-            client,
-            server,
-            k.server_port.to_string(),
-            k.unit_text(),
-            if k.request { "request" } else { "response" }.to_string(),
-            k.function.to_string(),
-            k.function_name().to_string(),
-            k.class().name().to_string(),
+    let stat = |s: &crate::flow::app::OpStat| {
+        [
             s.pdus.to_string(),
             s.exceptions.to_string(),
             ts_text(s.first_ts, digits),
             ts_text(s.last_ts, digits),
             s.first_frame.1.to_string(),
-        ])?;
+        ]
+    };
+    // IP and link-layer rows, each list in first-frame order, merged by first frame.
+    let (mut ip, mut l2) = (a.ops.iter().peekable(), a.l2_ops.iter().peekable());
+    loop {
+        let take_l2 = match (ip.peek(), l2.peek()) {
+            (Some(x), Some(y)) => y.1.first_frame < x.1.first_frame,
+            (None, Some(_)) => true,
+            (_, None) => false,
+        };
+        let row: Vec<String> = if take_l2 {
+            let Some((k, s)) = l2.next() else { break };
+            let mut r = vec![
+                k.app.id().to_string(),
+                mac_text(&k.client),
+                mac_text(&k.server),
+                String::new(),
+                k.unit_text(),
+                if k.request { "request" } else { "response" }.to_string(),
+                k.function.to_string(),
+                k.function_name().to_string(),
+                k.class().name().to_string(),
+            ];
+            r.extend(stat(s));
+            r
+        } else {
+            let Some((k, s)) = ip.next() else { break };
+            let (lo, hi) = (
+                addr_text(&k.flow.lo, k.flow.v6),
+                addr_text(&k.flow.hi, k.flow.v6),
+            );
+            let (server, client) = if k.server_is_lo { (lo, hi) } else { (hi, lo) };
+            let mut r = vec![
+                k.proto.id().to_string(),
+                client,
+                server,
+                k.server_port.to_string(),
+                k.unit_text(),
+                if k.request { "request" } else { "response" }.to_string(),
+                k.function.to_string(),
+                k.function_name().to_string(),
+                k.class().name().to_string(),
+            ];
+            r.extend(stat(s));
+            r
+        };
+        w.write_record(&row)?;
     }
     w.flush()?;
     Ok(())

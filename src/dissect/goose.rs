@@ -1,0 +1,470 @@
+//! IEC 61850 GOOSE (ethertype 0x88b8): the 8-octet header (APPID, length, reserved1
+//! with the edition 2 simulation bit, reserved2) and the goosePdu's fields (IEC
+//! 61850-8-1:2011 Annex A, A.3 for the header, ASN.1 module IEC61850 for
+//! `IECGoosePdu`). The data set values (`allData`) are counted, not decoded.
+//!
+//! Truncation is a normal state: a frame whose header parsed and whose APDU starts with
+//! the goosePdu tag is GOOSE; fields are read as far as the bytes go and the view says
+//! whether they ran out (`cut`) or broke (`malformed`). The private `ber` module is a
+//! small BER reader shared with `sv` (ASN.1 basic encoding rules, ITU-T X.690 8.1).
+
+use std::fmt;
+
+use super::{Op, OpClass};
+
+/// APPID, length, reserved1, reserved2.
+pub const HEADER_LEN: usize = 8;
+/// `IECGoosePdu ::= [APPLICATION 1] IMPLICIT SEQUENCE`.
+pub const PDU_TAG: u8 = 0x61;
+/// Reserved1 bit 15: the frame is simulated (IEC 61850-8-1:2011 A.3, edition 2).
+pub const RESERVED1_SIMULATION: u16 = 0x8000;
+/// Function code that `ot_operations.csv` prints for a goosePdu: its tag.
+pub const FUNCTION_PUBLISH: u16 = PDU_TAG as u16;
+/// Most elements of `allData` counted (bounds the work on hostile input).
+const MAX_DATA_COUNT: u32 = 4096;
+
+/// Why bytes are not GOOSE.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Error {
+    /// Fewer bytes than the header and the goosePdu tag.
+    Short { need: usize, have: usize },
+    /// Length field below the header's 8 octets.
+    Length(u16),
+    /// The APDU does not start with the goosePdu tag.
+    Tag(u8),
+}
+
+/// A small BER reader (X.690 8.1): tag, definite length, value. Lax about truncation:
+/// a value that runs past the bytes is returned cut, so callers keep what they got.
+pub(crate) mod ber {
+    /// One tag-length-value.
+    #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+    pub struct Tlv<'a> {
+        /// The identifier octet (class, constructed bit, low tag number).
+        pub id: u8,
+        /// The tag number (high-tag-number form decoded, up to 28 bits).
+        pub number: u32,
+        pub value: &'a [u8],
+        /// The value is shorter than its length said.
+        pub cut: bool,
+    }
+
+    /// Why a TLV could not be read.
+    #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+    pub enum Error {
+        /// The tag or length octets are cut.
+        Short,
+        /// Indefinite length, or a length of more than four octets.
+        Length,
+        /// A tag number of more than four octets.
+        Tag,
+    }
+
+    /// Reads the TLV at the start of `b`; returns it and the bytes after it.
+    pub fn read(b: &[u8]) -> Result<(Tlv<'_>, &[u8]), Error> {
+        let (&id, mut rest) = b.split_first().ok_or(Error::Short)?;
+        let mut number = (id & 0x1f) as u32;
+        if number == 0x1f {
+            number = 0;
+            let mut i = 0;
+            loop {
+                let (&o, r) = rest.split_first().ok_or(Error::Short)?;
+                rest = r;
+                number = number << 7 | (o & 0x7f) as u32;
+                i += 1;
+                if o & 0x80 == 0 {
+                    break;
+                }
+                if i == 4 {
+                    return Err(Error::Tag);
+                }
+            }
+        }
+        let (&l, mut rest) = rest.split_first().ok_or(Error::Short)?;
+        let len = if l < 0x80 {
+            l as usize
+        } else {
+            let n = (l & 0x7f) as usize;
+            if n == 0 || n > 4 {
+                return Err(Error::Length);
+            }
+            let octets = rest.get(..n).ok_or(Error::Short)?;
+            rest = &rest[n..];
+            octets.iter().fold(0usize, |a, &o| a << 8 | o as usize)
+        };
+        let cut = len > rest.len();
+        let (value, after) = rest.split_at(len.min(rest.len()));
+        Ok((
+            Tlv {
+                id,
+                number,
+                value,
+                cut,
+            },
+            after,
+        ))
+    }
+
+    /// The TLVs one after another in `b`; stops at the first that cannot be read.
+    /// `Err` is yielded once, as the last item, when bytes were left over unread.
+    pub fn iter(mut b: &[u8]) -> impl Iterator<Item = Result<Tlv<'_>, Error>> {
+        std::iter::from_fn(move || {
+            if b.is_empty() {
+                return None;
+            }
+            match read(b) {
+                Ok((t, rest)) => {
+                    b = rest;
+                    Some(Ok(t))
+                }
+                Err(e) => {
+                    b = &[];
+                    Some(Err(e))
+                }
+            }
+        })
+    }
+
+    /// An unsigned INTEGER (leading zero octet allowed); None when it does not fit
+    /// 64 bits or is empty.
+    pub fn uint(v: &[u8]) -> Option<u64> {
+        let v = match v {
+            [0, rest @ ..] if !rest.is_empty() => rest,
+            _ => v,
+        };
+        if v.is_empty() || v.len() > 8 {
+            return None;
+        }
+        Some(v.iter().fold(0u64, |a, &o| a << 8 | o as u64))
+    }
+
+    /// A BOOLEAN: one octet, non-zero is true.
+    pub fn boolean(v: &[u8]) -> Option<bool> {
+        match v {
+            [b] => Some(*b != 0),
+            _ => None,
+        }
+    }
+}
+
+/// A GOOSE frame, borrowed. Checked once in `parse`; accessors are infallible.
+#[derive(Clone, Copy)]
+pub struct Frame<'a> {
+    hdr: &'a [u8; HEADER_LEN],
+    pub pdu: Pdu<'a>,
+}
+
+/// The goosePdu's fields as far as they were read; absent fields are `None`.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Pdu<'a> {
+    pub gocb_ref: Option<&'a [u8]>,
+    pub time_allowed_to_live: Option<u64>,
+    pub dat_set: Option<&'a [u8]>,
+    pub go_id: Option<&'a [u8]>,
+    /// UtcTime: seconds (4 octets), fraction (3), quality (1).
+    pub t: Option<&'a [u8]>,
+    pub st_num: Option<u64>,
+    pub sq_num: Option<u64>,
+    /// The `simulation` (edition 2) or `test` (edition 1) field.
+    pub simulation: Option<bool>,
+    pub conf_rev: Option<u64>,
+    pub nds_com: Option<bool>,
+    pub num_dat_set_entries: Option<u64>,
+    /// Elements of `allData` (top level), counted up to a bound.
+    pub all_data_count: Option<u32>,
+    /// Fields with a tag the PDU does not define.
+    pub unknown_fields: u32,
+    /// The frame or a field ended before its length said.
+    pub cut: bool,
+    /// A field could not be read (bad tag or length, wrong size).
+    pub malformed: bool,
+}
+
+/// Parses a GOOSE frame: the ethertype's payload (VLAN tags already removed).
+pub fn parse(data: &[u8]) -> Result<Frame<'_>, Error> {
+    let (hdr, rest) = data.split_first_chunk::<HEADER_LEN>().ok_or(Error::Short {
+        need: HEADER_LEN + 1,
+        have: data.len(),
+    })?;
+    let len = u16::from_be_bytes([hdr[2], hdr[3]]);
+    if (len as usize) < HEADER_LEN {
+        return Err(Error::Length(len));
+    }
+    // Ethernet padding may follow the APDU; a frame shorter than `len` is cut.
+    let apdu_len = len as usize - HEADER_LEN;
+    let frame_cut = apdu_len > rest.len();
+    let apdu = &rest[..apdu_len.min(rest.len())];
+    let &tag = apdu.first().ok_or(Error::Short {
+        need: HEADER_LEN + 1,
+        have: data.len(),
+    })?;
+    if tag != PDU_TAG {
+        return Err(Error::Tag(tag));
+    }
+    let mut pdu = Pdu {
+        cut: frame_cut,
+        ..Pdu::default()
+    };
+    match ber::read(apdu) {
+        Ok((t, _)) => {
+            pdu.cut |= t.cut;
+            read_fields(t.value, &mut pdu);
+        }
+        Err(ber::Error::Short) => pdu.cut = true,
+        Err(_) => pdu.malformed = true,
+    }
+    Ok(Frame { hdr, pdu })
+}
+
+fn read_fields<'a>(b: &'a [u8], p: &mut Pdu<'a>) {
+    for t in ber::iter(b) {
+        let t = match t {
+            Ok(t) => t,
+            Err(ber::Error::Short) => {
+                p.cut = true;
+                break;
+            }
+            Err(_) => {
+                p.malformed = true;
+                break;
+            }
+        };
+        p.cut |= t.cut;
+        let v = t.value;
+        // A field that is cut keeps nothing but its presence.
+        let ok = !t.cut;
+        let mut bad = false;
+        let mut num = |f: &mut Option<u64>| {
+            *f = ber::uint(v).filter(|_| ok);
+            bad |= ok && f.is_none();
+        };
+        match t.id {
+            0x80 => p.gocb_ref = Some(v),
+            0x81 => num(&mut p.time_allowed_to_live),
+            0x82 => p.dat_set = Some(v),
+            0x83 => p.go_id = Some(v),
+            0x84 => {
+                p.t = (v.len() == 8).then_some(v);
+                bad = ok && p.t.is_none();
+            }
+            0x85 => num(&mut p.st_num),
+            0x86 => num(&mut p.sq_num),
+            0x87 => p.simulation = ber::boolean(v),
+            0x88 => num(&mut p.conf_rev),
+            0x89 => p.nds_com = ber::boolean(v),
+            0x8a => num(&mut p.num_dat_set_entries),
+            0xab => {
+                let mut n = 0u32;
+                for d in ber::iter(v).take(MAX_DATA_COUNT as usize) {
+                    match d {
+                        Ok(_) => n += 1,
+                        Err(ber::Error::Short) => p.cut = true,
+                        Err(_) => p.malformed = true,
+                    }
+                }
+                p.all_data_count = Some(n);
+            }
+            _ => p.unknown_fields += 1,
+        }
+        p.malformed |= bad;
+    }
+}
+
+impl<'a> Frame<'a> {
+    /// Application identifier (A.3: 0x0000..0x3fff for GOOSE).
+    pub fn appid(&self) -> u16 {
+        u16::from_be_bytes([self.hdr[0], self.hdr[1]])
+    }
+    /// Octets from the APPID to the end of the APDU, as the frame states it.
+    pub fn length(&self) -> u16 {
+        u16::from_be_bytes([self.hdr[2], self.hdr[3]])
+    }
+    pub fn reserved1(&self) -> u16 {
+        u16::from_be_bytes([self.hdr[4], self.hdr[5]])
+    }
+    pub fn reserved2(&self) -> u16 {
+        u16::from_be_bytes([self.hdr[6], self.hdr[7]])
+    }
+    /// The edition 2 simulation bit of reserved1.
+    pub fn simulated_bit(&self) -> bool {
+        self.reserved1() & RESERVED1_SIMULATION != 0
+    }
+    /// Test or simulation frame: the reserved1 bit or the PDU's simulation/test field.
+    pub fn is_test(&self) -> bool {
+        self.simulated_bit() || self.pdu.simulation == Some(true)
+    }
+}
+
+/// The operation a GOOSE frame performs: a publication under its APPID.
+pub fn op(f: &Frame<'_>) -> Op {
+    Op {
+        unit: f.appid() as u64,
+        function: FUNCTION_PUBLISH,
+        exception: false,
+        request: Some(true),
+    }
+}
+
+/// Name of a function code as outputs print it.
+pub fn function_name(code: u16) -> &'static str {
+    match code {
+        FUNCTION_PUBLISH => "GOOSE publish",
+        _ => "Unknown",
+    }
+}
+
+/// Class of a function code: a publication is neither a read nor a write of a
+/// server's data (subscribers decide what to do with it).
+pub fn function_class(_code: u16) -> OpClass {
+    OpClass::Other
+}
+
+impl fmt::Debug for Frame<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Goose")
+            .field("appid", &self.appid())
+            .field("length", &self.length())
+            .field("reserved1", &self.reserved1())
+            .field("reserved2", &self.reserved2())
+            .field("simulated_bit", &self.simulated_bit())
+            .field("is_test", &self.is_test())
+            .field("pdu", &self.pdu)
+            .finish()
+    }
+}
+
+#[cfg(test)]
+pub(crate) mod tests {
+    use super::*;
+
+    pub(crate) fn tlv(tag: u8, v: &[u8]) -> Vec<u8> {
+        let mut out = vec![tag];
+        if v.len() < 0x80 {
+            out.push(v.len() as u8);
+        } else {
+            out.push(0x82);
+            out.extend((v.len() as u16).to_be_bytes());
+        }
+        out.extend(v);
+        out
+    }
+
+    /// A GOOSE frame (ethertype payload) with the given stNum, sqNum and test flag.
+    pub(crate) fn frame(appid: u16, st: u8, sq: u8, test: bool, reserved1: u16) -> Vec<u8> {
+        let mut pdu = Vec::new();
+        pdu.extend(tlv(0x80, b"IED1/LLN0$GO$gcb01"));
+        pdu.extend(tlv(0x81, &[0x00, 0x9c, 0x40]));
+        pdu.extend(tlv(0x82, b"IED1/LLN0$DS1"));
+        pdu.extend(tlv(0x83, b"IED1_GO1"));
+        pdu.extend(tlv(0x84, &[0x38, 0x6e, 0xbb, 0xf3, 0x42, 0x17, 0x28, 0x0a]));
+        pdu.extend(tlv(0x85, &[st]));
+        pdu.extend(tlv(0x86, &[sq]));
+        pdu.extend(tlv(0x87, &[test as u8]));
+        pdu.extend(tlv(0x88, &[1]));
+        pdu.extend(tlv(0x89, &[0]));
+        pdu.extend(tlv(0x8a, &[2]));
+        let mut data = tlv(0x83, &[0]);
+        data.extend(tlv(0x84, &[0x03, 0x00]));
+        pdu.extend(tlv(0xab, &data));
+        let apdu = tlv(PDU_TAG, &pdu);
+        let mut v = appid.to_be_bytes().to_vec();
+        v.extend(((apdu.len() + HEADER_LEN) as u16).to_be_bytes());
+        v.extend(reserved1.to_be_bytes());
+        v.extend([0, 0]);
+        v.extend(apdu);
+        v
+    }
+
+    #[test]
+    fn publication_fields() {
+        let mut b = frame(0x0001, 3, 7, false, 0);
+        b.extend([0u8; 6]); // Ethernet padding
+        let f = parse(&b).unwrap();
+        assert_eq!(f.appid(), 1);
+        let p = f.pdu;
+        assert_eq!(p.gocb_ref, Some(&b"IED1/LLN0$GO$gcb01"[..]));
+        assert_eq!(p.dat_set, Some(&b"IED1/LLN0$DS1"[..]));
+        assert_eq!(p.go_id, Some(&b"IED1_GO1"[..]));
+        assert_eq!(
+            (p.time_allowed_to_live, p.st_num, p.sq_num, p.conf_rev),
+            (Some(40000), Some(3), Some(7), Some(1))
+        );
+        assert_eq!(
+            (p.num_dat_set_entries, p.all_data_count),
+            (Some(2), Some(2))
+        );
+        assert_eq!((p.simulation, p.nds_com), (Some(false), Some(false)));
+        assert!(!p.cut && !p.malformed && !f.is_test());
+        assert_eq!(op(&f).function, FUNCTION_PUBLISH);
+        assert_eq!(function_name(op(&f).function), "GOOSE publish");
+    }
+
+    #[test]
+    fn test_and_simulation() {
+        assert!(parse(&frame(1, 1, 1, true, 0)).unwrap().is_test());
+        let f = frame(1, 1, 1, false, RESERVED1_SIMULATION);
+        let f = parse(&f).unwrap();
+        assert!(f.simulated_bit() && f.is_test());
+    }
+
+    #[test]
+    fn not_goose() {
+        let mut b = frame(1, 1, 1, false, 0);
+        b[8] = 0x60;
+        assert_eq!(parse(&b).err(), Some(Error::Tag(0x60)));
+        b[3] = 4;
+        b[2] = 0;
+        assert_eq!(parse(&b).err(), Some(Error::Length(4)));
+    }
+
+    #[test]
+    fn broken_fields_are_flagged() {
+        // A universal tag where gocbRef belongs, with an indefinite length.
+        let mut b = frame(1, 1, 1, false, 0);
+        b[10] = 0x1a;
+        b[11] = 0x80;
+        let f = parse(&b).unwrap();
+        assert!(f.pdu.malformed && f.pdu.gocb_ref.is_none());
+        // A 9-octet stNum does not fit.
+        let mut pdu = tlv(0x85, &[1; 9]);
+        pdu.extend(tlv(0x8c, &[0]));
+        let apdu = tlv(PDU_TAG, &pdu);
+        let mut v = vec![0, 1];
+        v.extend(((apdu.len() + 8) as u16).to_be_bytes());
+        v.extend([0, 0, 0, 0]);
+        v.extend(apdu);
+        let f = parse(&v).unwrap();
+        assert!(f.pdu.malformed && f.pdu.st_num.is_none());
+        assert_eq!(f.pdu.unknown_fields, 1);
+    }
+
+    #[test]
+    fn ber_forms() {
+        let (t, rest) = ber::read(&[0x9f, 0x81, 0x00, 0x81, 0x01, 0xaa, 0xbb]).unwrap();
+        assert_eq!((t.number, t.value, rest), (128, &[0xaa][..], &[0xbb][..]));
+        assert_eq!(ber::read(&[0x30, 0x80]).err(), Some(ber::Error::Length));
+        assert_eq!(
+            ber::read(&[0x30, 0x85, 1, 1, 1, 1, 1]).err(),
+            Some(ber::Error::Length)
+        );
+        assert!(ber::read(&[0x04, 0x05, 1]).unwrap().0.cut);
+        assert_eq!(ber::uint(&[0, 0xff]), Some(255));
+        assert_eq!(ber::uint(&[]), None);
+    }
+
+    #[test]
+    fn every_prefix_is_handled() {
+        let b = frame(0x3fff, 200, 9, true, 0);
+        for cut in 0..b.len() {
+            let r = parse(&b[..cut]);
+            if cut <= HEADER_LEN {
+                assert!(matches!(r, Err(Error::Short { .. })), "cut {cut}: {r:?}");
+            } else {
+                let f = r.unwrap();
+                assert!(f.pdu.cut, "cut {cut}");
+                let _ = format!("{f:?}");
+            }
+        }
+        assert!(!parse(&b).unwrap().pdu.cut);
+    }
+}
