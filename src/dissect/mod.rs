@@ -3,9 +3,11 @@
 //! protocols get one file each.
 
 pub mod bacnet;
+pub mod ber;
 pub mod dnp3;
 pub mod enip;
 pub mod iec104;
+pub mod mms;
 pub mod modbus;
 pub mod net;
 pub mod s7comm;
