@@ -17,6 +17,7 @@ const DECODED: &[(&str, &str)] = &[
     ("s7comm", "s7comm"),
     ("enip", "enip"),
     ("bacnet", "bvlc"),
+    ("mms", "mms"),
 ];
 
 /// Captures where a difference from tshark is explained and accepted, with the reason.

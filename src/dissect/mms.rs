@@ -47,7 +47,8 @@ pub const OP_CONFIRMED_ERROR: u16 = OP_PDU + PduType::CONFIRMED_ERROR.0 as u16;
 
 /// Transaction ids for PDUs without an invokeID, so the flow can time a request
 /// against its answer: `TXN_NO_INVOKE + MMSpdu choice of the request` (initiate,
-/// conclude). An invokeID this large is possible but not seen in practice.
+/// conclude; ACSE without MMS: see [`transaction`]). An invokeID this large is
+/// possible but not seen in practice.
 pub const TXN_NO_INVOKE: u32 = 0xFFFF_FF00;
 
 /// Why bytes are not a session SPDU.
@@ -1022,9 +1023,14 @@ pub fn op(t: &Tsdu<'_>) -> Option<Op> {
 }
 
 /// The transaction id that pairs a request with its answer: the invokeID of
-/// confirmed PDUs, `TXN_NO_INVOKE + choice` for initiate and conclude.
+/// confirmed PDUs, `TXN_NO_INVOKE + choice` for initiate and conclude, and
+/// `TXN_NO_INVOKE + 0x40 + APDU tag` for an ACSE associate or release without MMS.
 pub fn transaction(t: &Tsdu<'_>) -> Option<u32> {
-    let m = t.mms()?;
+    let Some(m) = t.mms() else {
+        let a = t.acse()?;
+        let family = a.kind().0 & !1;
+        return (family <= 2).then_some(TXN_NO_INVOKE + 0x40 + family as u32);
+    };
     match m.kind().0 {
         0..=2 => m.invoke_id(),
         8..=13 => Some(TXN_NO_INVOKE + m.kind().family().0 as u32),
@@ -1505,9 +1511,12 @@ mod tests {
             (o.function, o.request, o.exception),
             (0x3102, Some(true), false)
         );
+        assert_eq!(transaction(&t), Some(TXN_NO_INVOKE + 0x42));
         let rlre = user_data(1, &tlv(0x63, &tlv(0x80, &[0])));
-        let (_, o) = check(&spdu(10, &pi(PI_USER_DATA, &rlre)));
+        let dn = spdu(10, &pi(PI_USER_DATA, &rlre));
+        let (t, o) = check(&dn);
         assert_eq!((o.function, o.request), (0x3102, Some(false)));
+        assert_eq!(transaction(&t), Some(TXN_NO_INVOKE + 0x42));
         assert_eq!(function_class(0x3102), OpClass::Session);
 
         // ABORT with an ARU-PPDU holding ABRT; a bare ABORT; a REFUSE.
