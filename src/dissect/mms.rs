@@ -1163,7 +1163,12 @@ mod tests {
     /// CONNECT (or ACCEPT) SPDU: connect/accept item, SSAPs, then CP-type (CPA-PPDU)
     /// with the ACSE APDU in presentation context 1.
     fn connect(si: u8, apdu: &[u8]) -> Vec<u8> {
-        let mut normal = cat(&[&tlv(0x81, &[0, 0, 0, 1]), &tlv(0x82, &[0, 0, 0, 1])]);
+        // CP: calling and called selectors [1] [2]; CPA: responding selector [3].
+        let mut normal = if si == 13 {
+            cat(&[&tlv(0x81, &[0, 0, 0, 1]), &tlv(0x82, &[0, 0, 0, 1])])
+        } else {
+            tlv(0x83, &[0, 0, 0, 1])
+        };
         if si == 13 {
             let ctx = cat(&[
                 &tlv(0x02, &[1]),
@@ -1216,7 +1221,9 @@ mod tests {
             &tlv(0x81, &[0x05, 0xF1, 0x00]),
             &tlv(
                 0x82,
-                &[0x0C, 0xEE, 0x1C, 0, 0, 0x04, 0x08, 0, 0, 0x79, 0xEF, 0x18],
+                &[
+                    0x03, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xE0,
+                ],
             ),
         ]);
         tlv(

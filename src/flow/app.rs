@@ -780,13 +780,11 @@ struct MmsFlow {
     pending: Vec<(u32, u16)>,
 }
 
-/// A COTP DT whose user data start with a session SPDU rather than S7 or S7comm-plus.
+/// A COTP DT whose user data start with a session SPDU (S7's protocol ids 0x32 and
+/// 0x72 are no SPDU identifier).
 fn is_mms(t: &s7comm::Tpkt<'_>) -> bool {
     let cotp = t.cotp();
-    cotp.pdu_type() == s7comm::PduType::DT
-        && t.s7().is_none()
-        && t.s7plus().is_none()
-        && mms::probe(cotp.data())
+    cotp.pdu_type() == s7comm::PduType::DT && mms::probe(cotp.data())
 }
 
 impl AppState {
