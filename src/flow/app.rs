@@ -530,7 +530,8 @@ impl AppState {
                 Err(_) => Pdu::NotMine,
             },
             AppProto::S7comm | AppProto::S7commPlus => match s7comm::parse(b) {
-                Ok(t) if self.proto == AppProto::S7comm && is_mms(&t) => {
+                // Only before any S7 PDU: a later DT may continue a segmented S7 PDU.
+                Ok(t) if self.proto == AppProto::S7comm && self.frames == 0 && is_mms(&t) => {
                     self.become_mms();
                     self.mms_tpkt(&t, dir, frame)
                 }
@@ -1255,6 +1256,20 @@ mod tests {
         );
         let read = a.timing.ops.iter().find(|t| t.function == 4).unwrap();
         assert_eq!((read.requests, read.matched), (1, 1));
+    }
+
+    #[test]
+    fn an_s7_flow_stays_s7() {
+        // S7 Setup Communication, then a DT whose bytes happen to look like MMS.
+        let setup = [
+            0x32, 1, 0, 0, 0, 1, 0, 8, 0, 0, 0xF0, 0, 0, 1, 0, 1, 0x01, 0xE0,
+        ];
+        let mut a = AppState::new(AppProto::S7comm, true, 102);
+        a.segment(false, 1, &dt(&setup, true), 0, (0, 1), 60);
+        let odd = dt(&mms_tsdu(&confirmed(0xA0, 5, &[0x82, 0])), true);
+        a.segment(false, 100, &odd, 0, (0, 2), 60);
+        assert_eq!(a.proto, AppProto::S7comm);
+        assert_eq!(a.frames, 1);
     }
 
     #[test]
