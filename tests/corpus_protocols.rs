@@ -22,6 +22,7 @@ const DECODED: &[(&str, &str)] = &[
     ("profinet_rt", "pn_rt"),
     ("goose", "goose"),
     ("sv", "sv"),
+    ("mms", "mms"),
 ];
 
 /// Captures where a difference from tshark is explained and accepted, with the reason.

@@ -3,10 +3,12 @@
 //! protocols get one file each.
 
 pub mod bacnet;
+pub mod ber;
 pub mod dnp3;
 pub mod enip;
 pub mod goose;
 pub mod iec104;
+pub mod mms;
 pub mod modbus;
 pub mod net;
 pub mod opcua;

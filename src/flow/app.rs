@@ -5,7 +5,7 @@
 use super::stream::Stream;
 use super::timing::{FlowTiming, Timing};
 use super::FlowKey;
-use crate::dissect::{bacnet, dnp3, enip, iec104, modbus, opcua, s7comm, Op, OpClass};
+use crate::dissect::{bacnet, dnp3, enip, iec104, mms, modbus, opcua, s7comm, Op, OpClass};
 
 /// A decoded application protocol of a flow.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -16,6 +16,8 @@ pub enum AppProto {
     S7comm,
     /// A flow on the S7 port that carried S7comm-plus.
     S7commPlus,
+    /// A flow on the S7 port whose COTP data are ISO session SPDUs: MMS (IEC 61850).
+    Mms,
     Enip,
     /// EtherNet/IP class-1 (implicit) I/O on UDP 2222: CPF items, reported as `enip`
     /// (the encapsulation it uses), as Wireshark counts it.
@@ -33,6 +35,7 @@ impl AppProto {
             AppProto::Dnp3 => "dnp3",
             AppProto::S7comm => "s7comm",
             AppProto::S7commPlus => "s7comm_plus",
+            AppProto::Mms => "mms",
             AppProto::Enip | AppProto::CipIo => "enip",
             AppProto::Bacnet => "bacnet",
             AppProto::OpcUa => "opcua",
@@ -51,6 +54,7 @@ impl AppProto {
             AppProto::Enip | AppProto::CipIo => (enip::function_name, enip::function_class),
             AppProto::Bacnet => (bacnet::function_name, bacnet::function_class),
             AppProto::OpcUa => (opcua::function_name, opcua::function_class),
+            AppProto::Mms => (mms::function_name, mms::function_class),
         }
     }
 
@@ -69,7 +73,7 @@ impl AppProto {
             AppProto::S7comm | AppProto::S7commPlus if unit & S7_UNIT_KNOWN != 0 => {
                 format!("{}/{}", (unit >> 8) & 0xff, unit & 0xff)
             }
-            AppProto::S7comm | AppProto::S7commPlus => String::new(),
+            AppProto::S7comm | AppProto::S7commPlus | AppProto::Mms => String::new(),
             AppProto::Enip | AppProto::CipIo => enip::unit_text(unit),
             AppProto::Bacnet => bacnet::unit_text(unit),
             AppProto::OpcUa => String::new(),
@@ -254,8 +258,9 @@ pub struct AppState {
     pub ops: Vec<(OpId, OpStat)>,
     pub timing: FlowTiming,
     /// Per direction, an application fragment being reassembled from transport
-    /// segments (DNP3).
+    /// segments (DNP3) or a TSDU from COTP DT TPDUs (MMS).
     fragments: [Vec<u8>; 2],
+    mms: MmsFlow,
     /// S7: rack and slot from the COTP connection request (see `S7_UNIT_KNOWN`).
     s7_unit: u64,
     /// What the devices said about themselves (identity), with the frame that said it.
@@ -384,6 +389,7 @@ impl AppState {
             ops: Vec::new(),
             timing: FlowTiming::default(),
             fragments: Default::default(),
+            mms: MmsFlow::default(),
             s7_unit: 0,
             facts: Vec::new(),
             more_ops: Vec::new(),
@@ -449,10 +455,10 @@ impl AppState {
         wire_len: u32,
     ) -> bool {
         let request = from_lo != self.server_is_lo;
-        // A flow that turned out to be S7comm-plus reads its bytes; a UDP datagram
-        // (`seq` None) has no stream to keep in order.
+        // A flow that turned out to be S7comm-plus or MMS reads its bytes; a UDP
+        // datagram (`seq` None) has no stream to keep in order.
         if hint & Hint::SET == 0
-            || self.proto == AppProto::S7commPlus
+            || matches!(self.proto, AppProto::S7commPlus | AppProto::Mms)
             || (self.proto == AppProto::OpcUa && !self.opcua.hintable(!request as usize))
             || seq.is_some_and(|seq| {
                 !self.streams[if request { 0 } else { 1 }].skip_in_order(seq, len)
@@ -579,6 +585,11 @@ impl AppState {
                 Err(_) => Pdu::NotMine,
             },
             AppProto::S7comm | AppProto::S7commPlus => match s7comm::parse(b) {
+                // Only before any S7 PDU: a later DT may continue a segmented S7 PDU.
+                Ok(t) if self.proto == AppProto::S7comm && self.frames == 0 && is_mms(&t) => {
+                    self.become_mms();
+                    self.mms_tpkt(&t, dir, frame)
+                }
                 Ok(t) => {
                     if let Some((rack, slot)) = t.cotp().rack_slot() {
                         self.s7_unit = S7_UNIT_KNOWN | (rack as u64) << 8 | slot as u64;
@@ -603,6 +614,11 @@ impl AppState {
                         counts,
                     }
                 }
+                Err(s7comm::Error::Short { .. }) => Pdu::Short,
+                Err(_) => Pdu::NotMine,
+            },
+            AppProto::Mms => match s7comm::parse(b) {
+                Ok(t) => self.mms_tpkt(&t, dir, frame),
                 Err(s7comm::Error::Short { .. }) => Pdu::Short,
                 Err(_) => Pdu::NotMine,
             },
@@ -909,6 +925,141 @@ impl AppState {
         }
         self.opcua.continuing[dir] = ty.is_secure() && c.chunk_type() == b'C';
         (s.op, s.txn)
+    }
+}
+
+/// Largest MMS TSDU joined from COTP DT TPDUs (MMS negotiates its largest PDU in
+/// initiate; IEC 61850 servers offer well under this).
+const MAX_TSDU: usize = 64 * 1024;
+/// Confirmed MMS requests remembered per flow while awaiting an answer.
+const MAX_MMS_PENDING: usize = 64;
+
+/// MMS state of a flow (the TSDUs being joined are in `AppState::fragments`).
+#[derive(Clone, Debug, Default)]
+struct MmsFlow {
+    /// Per direction: a TSDU too long to keep is being dropped until its last DT.
+    skipping: [bool; 2],
+    /// (invokeID, service) of confirmed requests awaiting an answer, oldest first: a
+    /// confirmed-ErrorPDU does not name its service.
+    pending: Vec<(u32, u16)>,
+}
+
+/// A COTP DT whose user data start with a session SPDU (S7's protocol ids 0x32 and
+/// 0x72 are no SPDU identifier).
+fn is_mms(t: &s7comm::Tpkt<'_>) -> bool {
+    let cotp = t.cotp();
+    cotp.pdu_type() == s7comm::PduType::DT && mms::probe(cotp.data())
+}
+
+impl AppState {
+    /// The S7 flow carries MMS: the rack/slot a COTP connection request gave is S7's,
+    /// so what was counted before moves to unit 0.
+    fn become_mms(&mut self) {
+        self.proto = AppProto::Mms;
+        self.s7_unit = 0;
+        for (id, st) in std::mem::take(&mut self.ops) {
+            let id = OpId { unit: 0, ..id };
+            match self.ops.iter_mut().find(|(k, _)| *k == id) {
+                Some((_, x)) => x.merge(&st),
+                None => self.ops.push((id, st)),
+            }
+        }
+        for mut t in std::mem::take(&mut self.timing.ops) {
+            t.unit = 0;
+            match self
+                .timing
+                .ops
+                .iter_mut()
+                .find(|x| x.function == t.function)
+            {
+                Some(x) => x.merge(&t),
+                None => self.timing.ops.push(t),
+            }
+        }
+    }
+
+    /// One ISO-on-TCP frame of an MMS flow: COTP connection management is counted
+    /// as S7's; DT user data are joined per direction until EOT, then read as a TSDU.
+    fn mms_tpkt(&mut self, t: &s7comm::Tpkt<'_>, dir: usize, frame: (u32, u64)) -> Pdu {
+        let cotp = t.cotp();
+        let len = t.len();
+        let done = |op, txn, counts| Pdu::Done {
+            len,
+            op,
+            txn,
+            counts,
+        };
+        if cotp.pdu_type() != s7comm::PduType::DT {
+            return done(s7comm::ops(t), None, false);
+        }
+        let data = cotp.data();
+        let mut joined = std::mem::take(&mut self.fragments[dir]);
+        let too_long = joined.len() + data.len() > MAX_TSDU;
+        if !cotp.eot().unwrap_or(true) {
+            // The TSDU goes on in the next DT.
+            if too_long || self.mms.skipping[dir] {
+                joined.clear();
+                self.mms.skipping[dir] = true;
+            } else {
+                joined.extend_from_slice(data);
+            }
+            self.fragments[dir] = joined;
+            return done(None, None, false);
+        }
+        let skipped = std::mem::take(&mut self.mms.skipping[dir]) || too_long;
+        let (op, txn, counts) = if skipped {
+            (None, None, false)
+        } else if joined.is_empty() {
+            self.mms_tsdu(data, dir, frame)
+        } else {
+            joined.extend_from_slice(data);
+            self.mms_tsdu(&joined, dir, frame)
+        };
+        joined.clear();
+        self.fragments[dir] = joined;
+        done(op, txn, counts)
+    }
+
+    /// A whole TSDU of an MMS flow: its operation, transaction id, and whether it held
+    /// an MMS PDU (what makes the frame MMS's, as tshark counts it).
+    fn mms_tsdu(
+        &mut self,
+        tsdu: &[u8],
+        dir: usize,
+        frame: (u32, u64),
+    ) -> (Option<Op>, Option<u32>, bool) {
+        let Ok(s) = mms::parse(tsdu) else {
+            self.errors += 1;
+            return (None, None, false);
+        };
+        let m = s.mms();
+        if let Some(id) = m.and_then(|m| m.identify()) {
+            self.fact(dir == 1, "vendor", id.vendor, frame);
+            self.fact(dir == 1, "model", id.model, frame);
+            self.fact(dir == 1, "firmware", id.revision, frame);
+        }
+        let mut op = mms::op(&s);
+        if let (Some(o), Some(m), Some(invoke)) = (op.as_mut(), m, m.and_then(|m| m.invoke_id())) {
+            let pending = &mut self.mms.pending;
+            match m.kind() {
+                mms::PduType::CONFIRMED_REQUEST => {
+                    if pending.len() >= MAX_MMS_PENDING {
+                        pending.remove(0);
+                    }
+                    pending.push((invoke, o.function));
+                }
+                mms::PduType::CONFIRMED_RESPONSE | mms::PduType::CONFIRMED_ERROR => {
+                    if let Some(i) = pending.iter().rposition(|p| p.0 == invoke) {
+                        let (_, service) = pending.remove(i);
+                        if o.function == mms::OP_CONFIRMED_ERROR {
+                            o.function = service;
+                        }
+                    }
+                }
+                _ => {}
+            }
+        }
+        (op, mms::transaction(&s), m.is_some())
     }
 }
 
@@ -1317,5 +1468,157 @@ mod tests {
             frames_with, 5,
             "frames holding a whole or the last part of a PDU"
         );
+    }
+
+    /// A BER TLV (short lengths only).
+    fn tlv(tag: u8, content: &[u8]) -> Vec<u8> {
+        let mut v = vec![tag, content.len() as u8];
+        v.extend(content);
+        v
+    }
+
+    /// TPKT + COTP DT (class 0) around `data`.
+    fn dt(data: &[u8], eot: bool) -> Vec<u8> {
+        let mut v = vec![3, 0];
+        v.extend(((data.len() + 7) as u16).to_be_bytes());
+        v.extend([2, 0xF0, if eot { 0x80 } else { 0 }]);
+        v.extend(data);
+        v
+    }
+
+    /// GIVE TOKENS + DATA TRANSFER, fully-encoded-data in presentation context 3.
+    fn mms_tsdu(mms: &[u8]) -> Vec<u8> {
+        let pdv = [&tlv(0x02, &[3])[..], &tlv(0xA0, mms)].concat();
+        [&[1, 0, 1, 0][..], &tlv(0x61, &tlv(0x30, &pdv))].concat()
+    }
+
+    fn confirmed(tag: u8, invoke: u8, service: &[u8]) -> Vec<u8> {
+        tlv(tag, &[&tlv(0x02, &[invoke])[..], service].concat())
+    }
+
+    #[test]
+    fn mms_on_the_s7_port() {
+        // COTP CR with a called TSAP that S7 would read as rack 0 slot 1.
+        let cr = vec![
+            3, 0, 0, 22, 17, 0xE0, 0, 0, 0, 1, 0, 0xC1, 2, 0, 1, 0xC2, 2, 0, 1, 0xC0, 1, 10,
+        ];
+        let identify = mms_tsdu(&confirmed(0xA0, 1, &[0x82, 0]));
+        let id = [
+            &tlv(0x80, b"Vendor X")[..],
+            &tlv(0x81, b"IED 1"),
+            &tlv(0x82, b"1.2"),
+        ]
+        .concat();
+        let identified = mms_tsdu(&confirmed(0xA1, 1, &tlv(0xA2, &id)));
+        let read = mms_tsdu(&confirmed(
+            0xA0,
+            2,
+            &tlv(0xA4, &tlv(0xA1, &tlv(0xA1, &tlv(0x80, b"DS1")))),
+        ));
+        // confirmed-ErrorPDU for invokeID 2: its service comes from the request.
+        let error = mms_tsdu(&tlv(
+            0xA2,
+            &[
+                &tlv(0x80, &[2])[..],
+                &tlv(0xA2, &tlv(0xA0, &tlv(0x87, &[2]))),
+            ]
+            .concat(),
+        ));
+        // The read request in two DT TPDUs, the first without EOT, and the two
+        // TPKTs split across TCP segments at an odd place.
+        let (a, b) = read.split_at(9);
+        let two = [dt(a, false), dt(b, true)].concat();
+        let (s1, s2) = two.split_at(11);
+        let segments: Vec<(bool, Vec<u8>)> = vec![
+            (true, cr),
+            (true, dt(&identify, true)),
+            (false, dt(&identified, true)),
+            (true, s1.to_vec()),
+            (true, s2.to_vec()),
+            (false, dt(&error, true)),
+        ];
+        let mut a = AppState::new(AppProto::S7comm, true, 102);
+        let (mut cseq, mut sseq) = (100u32, 900u32);
+        for (i, (client, p)) in segments.iter().enumerate() {
+            let seq = if *client { &mut cseq } else { &mut sseq };
+            let hint = Hint::of(AppProto::S7comm, p);
+            let frame = (0, i as u64 + 1);
+            if !a.hinted(!client, Some(*seq), p.len(), hint, i as i64, frame, 60) {
+                a.segment(!client, *seq, p, i as i64, frame, 60);
+            }
+            *seq += p.len() as u32;
+        }
+        assert_eq!(a.proto, AppProto::Mms);
+        let rows: Vec<_> = a
+            .ops
+            .iter()
+            .map(|(k, s)| (k.unit, k.request, k.function, s.pdus, s.exceptions))
+            .collect();
+        assert_eq!(
+            rows,
+            vec![
+                (0, true, 0x20E0, 1, 0),
+                (0, true, 2, 1, 0),
+                (0, false, 2, 1, 0),
+                (0, true, 4, 1, 0),
+                (0, false, 4, 1, 1),
+            ]
+        );
+        assert_eq!(a.frames, 4, "frames completing an MMS PDU");
+        assert_eq!(a.errors, 0);
+        let facts: Vec<_> = a
+            .facts
+            .iter()
+            .map(|f| (f.by_server, f.field, f.value.as_str()))
+            .collect();
+        assert_eq!(
+            facts,
+            vec![
+                (true, "vendor", "Vendor X"),
+                (true, "model", "IED 1"),
+                (true, "firmware", "1.2"),
+            ]
+        );
+        let read = a.timing.ops.iter().find(|t| t.function == 4).unwrap();
+        assert_eq!((read.requests, read.matched), (1, 1));
+    }
+
+    #[test]
+    fn an_s7_flow_stays_s7() {
+        // S7 Setup Communication, then a DT whose bytes happen to look like MMS.
+        let setup = [
+            0x32, 1, 0, 0, 0, 1, 0, 8, 0, 0, 0xF0, 0, 0, 1, 0, 1, 0x01, 0xE0,
+        ];
+        let mut a = AppState::new(AppProto::S7comm, true, 102);
+        a.segment(false, 1, &dt(&setup, true), 0, (0, 1), 60);
+        let odd = dt(&mms_tsdu(&confirmed(0xA0, 5, &[0x82, 0])), true);
+        a.segment(false, 100, &odd, 0, (0, 2), 60);
+        assert_eq!(a.proto, AppProto::S7comm);
+        assert_eq!(a.frames, 1);
+    }
+
+    #[test]
+    fn mms_tsdu_over_the_bound_is_dropped() {
+        let mut a = AppState::new(AppProto::Mms, true, 102);
+        let mut seq = 1u32;
+        let mut send = |a: &mut AppState, p: &[u8]| {
+            a.segment(false, seq, p, 0, (0, 1), 60);
+            seq += p.len() as u32;
+        };
+        // A first DT that starts a session SPDU, then 70 KB more without EOT.
+        send(&mut a, &dt(&[1, 0, 1, 0, 0x61, 0x82, 0xFF, 0xFF], false));
+        for _ in 0..70 {
+            send(&mut a, &dt(&[0x30; 1000], false));
+        }
+        assert!(a.fragments[0].len() <= MAX_TSDU);
+        send(&mut a, &dt(&[0x30; 10], true));
+        assert!(a.fragments[0].is_empty() && a.ops.is_empty());
+        // The next TSDU is read again.
+        send(
+            &mut a,
+            &dt(&mms_tsdu(&confirmed(0xA0, 5, &[0x82, 0])), true),
+        );
+        assert_eq!(a.ops.len(), 1);
+        assert_eq!(a.frames, 1);
     }
 }
