@@ -99,6 +99,11 @@ pub struct AnalyzeArgs {
     #[arg(long, hide = true)]
     pub no_dissect: bool,
 
+    /// Write credentials and secrets seen in cleartext as they are, instead of only
+    /// their first and last character (sensitive_hits_redacted.csv).
+    #[arg(long)]
+    pub show_secrets: bool,
+
     /// No progress bar and no summary on stderr.
     #[arg(short, long)]
     pub quiet: bool,

@@ -15,7 +15,7 @@ use crate::capture::source::Source;
 use crate::catalog::Catalog;
 use crate::cli::AnalyzeArgs;
 use crate::pipeline::{self, Analysis, CaptureReport, Options};
-use crate::report::{csv_out, json_out};
+use crate::report::{csv_out, it_csv, json_out};
 
 /// Extensions that mark a file as meant to be a capture when walking directories.
 const CAPTURE_EXTS: [&str; 6] = ["pcap", "pcapng", "cap", "dmp", "pcap0", "ntar"];
@@ -89,7 +89,7 @@ pub fn analyze(args: &AnalyzeArgs, argv: &[String]) -> Result<i32> {
     let cpu = (pipeline::process_cpu() - cpu0).as_secs_f64();
     for (a, name) in &analyses {
         let dir = if single { out.clone() } else { out.join(name) };
-        write_all(&dir, a, &run_info(wall, cpu))?;
+        write_all(&dir, a, &run_info(wall, cpu), args.show_secrets)?;
         for c in &a.captures {
             rows.push((c, if single { ".".into() } else { name.clone() }));
         }
@@ -101,7 +101,12 @@ pub fn analyze(args: &AnalyzeArgs, argv: &[String]) -> Result<i32> {
         let parts: Vec<&Analysis> = analyses.iter().map(|(a, _)| a).collect();
         let mut roll = Analysis::rollup(&parts);
         roll.finish(&catalog);
-        write_all(&out.join("rollup"), &roll, &run_info(wall, cpu))?;
+        write_all(
+            &out.join("rollup"),
+            &roll,
+            &run_info(wall, cpu),
+            args.show_secrets,
+        )?;
     }
 
     let mut status = 0;
@@ -127,7 +132,12 @@ pub fn analyze(args: &AnalyzeArgs, argv: &[String]) -> Result<i32> {
     Ok(status)
 }
 
-fn write_all(dir: &Path, a: &Analysis, info: &json_out::RunInfo<'_>) -> Result<()> {
+fn write_all(
+    dir: &Path,
+    a: &Analysis,
+    info: &json_out::RunInfo<'_>,
+    show_secrets: bool,
+) -> Result<()> {
     std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
     let digits = a.precision();
     json_out::summary(&dir.join("summary.json"), a, digits)?;
@@ -138,6 +148,14 @@ fn write_all(dir: &Path, a: &Analysis, info: &json_out::RunInfo<'_>) -> Result<(
     csv_out::timing(&dir.join("ot_timing.csv"), a)?;
     csv_out::assets(&dir.join("assets.csv"), a, digits)?;
     json_out::assets(&dir.join("assets.json"), a, digits)?;
+    it_csv::observations(&dir.join("observations.csv"), a, digits)?;
+    it_csv::sensitive_hits(
+        &dir.join("sensitive_hits_redacted.csv"),
+        a,
+        digits,
+        show_secrets,
+    )?;
+    it_csv::remote_access(&dir.join("remote_access.csv"), a, digits)?;
     json_out::run(&dir.join("run.json"), a, info)?;
     Ok(())
 }

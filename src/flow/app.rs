@@ -2,6 +2,8 @@
 //! streams per direction, and the operations each PDU performs, aggregated per
 //! (flow, protocol, unit, direction, function).
 
+use super::it::{self, ItProto, ItState};
+use super::notes::{At, Notes};
 use super::stream::Stream;
 use super::timing::{FlowTiming, Timing};
 use super::FlowKey;
@@ -25,6 +27,8 @@ pub enum AppProto {
     Bacnet,
     /// OPC UA binary (UA TCP / Secure Conversation).
     OpcUa,
+    /// An IT protocol (`flow::it`).
+    It(ItProto),
 }
 
 impl AppProto {
@@ -38,6 +42,7 @@ impl AppProto {
             AppProto::Mms => "mms",
             AppProto::Enip | AppProto::CipIo => "enip",
             AppProto::Bacnet => "bacnet",
+            AppProto::It(p) => p.id(),
             AppProto::OpcUa => "opcua",
         }
     }
@@ -53,6 +58,7 @@ impl AppProto {
             }
             AppProto::Enip | AppProto::CipIo => (enip::function_name, enip::function_class),
             AppProto::Bacnet => (bacnet::function_name, bacnet::function_class),
+            AppProto::It(p) => p.codes(),
             AppProto::OpcUa => (opcua::function_name, opcua::function_class),
             AppProto::Mms => (mms::function_name, mms::function_class),
         }
@@ -76,13 +82,15 @@ impl AppProto {
             AppProto::S7comm | AppProto::S7commPlus | AppProto::Mms => String::new(),
             AppProto::Enip | AppProto::CipIo => enip::unit_text(unit),
             AppProto::Bacnet => bacnet::unit_text(unit),
+            AppProto::It(_) if unit == 0 => String::new(),
+            AppProto::It(_) => unit.to_string(),
             AppProto::OpcUa => String::new(),
         }
     }
 }
 
 /// A dissector's name and class lookups for its function codes.
-type CodeTables = (fn(u16) -> &'static str, fn(u16) -> OpClass);
+pub(crate) type CodeTables = (fn(u16) -> &'static str, fn(u16) -> OpClass);
 
 /// A packet's payload summarised in the decode phase, while its bytes are in cache:
 /// for a segment holding exactly one whole, self-contained PDU, the flow phase needs
@@ -269,6 +277,13 @@ pub struct AppState {
     more_ops: Vec<Op>,
     /// OPC UA: what the secure channel allows reading.
     opcua: OpcUaFlow,
+    /// What IT protocols observed in this flow, and the secrets they carried.
+    pub notes: Notes,
+    /// The packet being fed (for notes and secrets).
+    at: At,
+    /// State an IT protocol keeps between PDUs.
+    #[allow(dead_code)] // until a protocol's glue keeps state
+    pub(crate) it: ItState,
 }
 
 /// A fact a device disclosed about itself.
@@ -288,9 +303,47 @@ pub struct Fact {
 const MAX_FACTS: usize = 32;
 const MAX_FACT_LEN: usize = 128;
 
+#[allow(dead_code)] // until the IT protocols' glue lands
 impl AppState {
+    /// Counts an observation of an IT protocol in the packet being fed
+    /// (`observations.csv`): aggregated per (kind, side, value, detail).
+    pub(crate) fn note(
+        &mut self,
+        kind: &'static str,
+        by_server: bool,
+        value: &[u8],
+        detail: &[u8],
+    ) {
+        let at = self.at;
+        self.notes.note(kind, by_server, value, detail, at);
+    }
+
+    /// Keeps a cleartext credential or secret seen in the packet being fed
+    /// (`sensitive_hits_redacted.csv`); `user` is the account where the protocol says.
+    pub(crate) fn secret(
+        &mut self,
+        kind: &'static str,
+        from_client: bool,
+        user: &[u8],
+        value: &[u8],
+    ) {
+        let at = self.at;
+        self.notes.secret(kind, from_client, user, value, at);
+    }
+
+    /// Where the packet being fed is.
+    pub(crate) fn at(&self) -> At {
+        self.at
+    }
+
     /// Keeps the first value of each (side, field) a flow disclosed.
-    fn fact(&mut self, by_server: bool, field: &'static str, raw: &[u8], frame: (u32, u64)) {
+    pub(crate) fn fact(
+        &mut self,
+        by_server: bool,
+        field: &'static str,
+        raw: &[u8],
+        frame: (u32, u64),
+    ) {
         let value: String = String::from_utf8_lossy(raw)
             .chars()
             .take(MAX_FACT_LEN)
@@ -363,17 +416,20 @@ pub fn candidate(key: &FlowKey) -> Option<(AppProto, bool, u16)> {
         (17, 20000, 20000, AppProto::Dnp3),
         (6, 4840, 4840, AppProto::OpcUa),
     ];
-    PORTS.iter().find_map(|&(transport, lo, hi, proto)| {
-        if key.proto != transport {
-            None
-        } else if (lo..=hi).contains(&key.lo_port) {
-            Some((proto, true, key.lo_port))
-        } else if (lo..=hi).contains(&key.hi_port) {
-            Some((proto, false, key.hi_port))
-        } else {
-            None
-        }
-    })
+    PORTS
+        .iter()
+        .find_map(|&(transport, lo, hi, proto)| {
+            if key.proto != transport {
+                None
+            } else if (lo..=hi).contains(&key.lo_port) {
+                Some((proto, true, key.lo_port))
+            } else if (lo..=hi).contains(&key.hi_port) {
+                Some((proto, false, key.hi_port))
+            } else {
+                None
+            }
+        })
+        .or_else(|| it::candidate(key).map(|(p, lo, port)| (AppProto::It(p), lo, port)))
 }
 
 impl AppState {
@@ -394,6 +450,9 @@ impl AppState {
             facts: Vec::new(),
             more_ops: Vec::new(),
             opcua: OpcUaFlow::default(),
+            notes: Notes::default(),
+            at: At::default(),
+            it: ItState::default(),
         }
     }
 
@@ -497,6 +556,7 @@ impl AppState {
     ) {
         let request = from_lo != self.server_is_lo;
         let dir = if request { 0 } else { 1 };
+        self.at = At { frame, ts_ns };
         let mut decoded = 0u32;
         let mut stream = std::mem::take(&mut self.streams[dir]);
         // A retransmitted segment's bytes were counted when first seen.
@@ -543,6 +603,7 @@ impl AppState {
     ) {
         let request = from_lo != self.server_is_lo;
         let dir = if request { 0 } else { 1 };
+        self.at = At { frame, ts_ns };
         let mut decoded = false;
         while !b.is_empty() {
             match self.next_pdu(b, dir, frame) {
@@ -571,6 +632,7 @@ impl AppState {
     /// The next PDU at the start of a stream's bytes, in direction `dir`.
     fn next_pdu(&mut self, b: &[u8], dir: usize, frame: (u32, u64)) -> Pdu {
         match self.proto {
+            AppProto::It(p) => it::next_pdu(self, p, b, dir),
             AppProto::Modbus => match modbus::parse(b) {
                 Ok(adu) => {
                     self.modbus_identity(&adu, dir == 1, frame);
@@ -1064,7 +1126,7 @@ impl AppState {
 }
 
 /// What a protocol found at the start of a stream's bytes.
-enum Pdu {
+pub(crate) enum Pdu {
     /// A PDU of `len` bytes, the operation it performs if it completes one, and the
     /// transaction id that pairs a request with its response.
     /// `counts`: the PDU is this protocol's own, not a lower layer it shares (COTP
@@ -1194,6 +1256,8 @@ impl AppState {
 
     /// Adds another part of the same flow (another capture of a batch).
     pub fn merge(&mut self, o: &AppState) {
+        // Both parts are the same flow key, so their server side is the same.
+        self.notes.merge(&o.notes, false);
         for f in &o.facts {
             if self.facts.len() < MAX_FACTS
                 && !self

@@ -8,8 +8,10 @@
 
 pub mod app;
 pub mod frag;
+pub mod it;
 pub mod key;
 pub mod l2;
+pub mod notes;
 pub mod stream;
 pub mod table;
 pub mod timing;

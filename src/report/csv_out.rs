@@ -12,7 +12,7 @@ use crate::aggregate::protocols::transport_name;
 use crate::flow::timing::Timing;
 use crate::pipeline::{Analysis, CaptureReport};
 
-fn writer(path: &Path) -> Result<csv::Writer<std::io::BufWriter<std::fs::File>>> {
+pub(super) fn writer(path: &Path) -> Result<csv::Writer<std::io::BufWriter<std::fs::File>>> {
     let f = std::fs::File::create(path)?;
     Ok(csv::Writer::from_writer(std::io::BufWriter::with_capacity(
         1 << 20,

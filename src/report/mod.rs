@@ -2,6 +2,7 @@
 //! aggregates computed and decide nothing.
 
 pub mod csv_out;
+pub mod it_csv;
 pub mod json_out;
 
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
