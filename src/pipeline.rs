@@ -175,6 +175,9 @@ impl Analysis {
             })
             .collect();
         self.endpoints = endpoints::build(&self.convs, |c| names[&c.key].clone(), &self.counters);
+        for e in &mut self.endpoints {
+            e.vendor = e.mac.and_then(|m| catalog.oui.vendor(&m)).map(String::from);
+        }
         self.protocols = protocols::build(&self.convs, catalog, &self.counters, &self.l2);
         self.assets = assets::build(&self.endpoints, &self.convs, &self.conv_app, &self.l2);
         self.l2_ops = l2::op_rows(&self.l2);

@@ -162,3 +162,48 @@ fn catalog_dir_overrides_the_embedded_catalog() {
     assert_eq!(o.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&o.stderr).contains("line 2"));
 }
+
+#[test]
+fn endpoints_name_mac_vendors_and_address_scopes() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("out");
+    let demo = fixture("demo/plant-enip-cip.pcap");
+    let o = ottr(&["analyze", s(&demo), "-o", s(&out), "-q"]);
+    assert_eq!(o.status.code(), Some(0));
+    let e = std::fs::read_to_string(out.join("endpoints.csv")).unwrap();
+    assert!(
+        e.lines().next().unwrap().ends_with(",protocols,scope"),
+        "{e}"
+    );
+    // 00:1d:9c is a Rockwell Automation block in the IEEE registry.
+    let row = e.lines().find(|l| l.contains("00:1d:9c")).unwrap();
+    assert!(
+        row.contains(",Rockwell Automation,") && row.ends_with(",private"),
+        "{row}"
+    );
+    let a = std::fs::read_to_string(out.join("assets.csv")).unwrap();
+    assert!(a.contains("Rockwell Automation"), "{a}");
+    // A catalog directory's oui.tsv replaces the registry.
+    let cat = tmp.path().join("cat");
+    std::fs::create_dir(&cat).unwrap();
+    std::fs::write(
+        cat.join("oui.tsv"),
+        "prefix\tvendor\n001D9C\tSite PLC Vendor\n",
+    )
+    .unwrap();
+    let o = ottr(&[
+        "analyze",
+        s(&demo),
+        "-o",
+        s(&out),
+        "-q",
+        "--catalog-dir",
+        s(&cat),
+    ]);
+    assert_eq!(o.status.code(), Some(0));
+    let e = std::fs::read_to_string(out.join("endpoints.csv")).unwrap();
+    assert!(
+        e.contains(",Site PLC Vendor,") && !e.contains("Rockwell"),
+        "{e}"
+    );
+}

@@ -3,10 +3,26 @@
 //! Roles come later, from what a host does (issue 5).
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::net::IpAddr;
 
 use super::endpoints::{Addr, Endpoint};
 use crate::flow::l2::{L2App, L2Flow};
 use crate::flow::Conv;
+
+/// Most names kept per asset.
+const MAX_NAMES: usize = 16;
+
+/// An address as flow keys hold it (IPv4 in the last four bytes).
+fn flow_addr(ip: IpAddr) -> ([u8; 16], bool) {
+    match ip {
+        IpAddr::V4(a) => {
+            let mut b = [0u8; 16];
+            b[12..].copy_from_slice(&a.octets());
+            (b, false)
+        }
+        IpAddr::V6(a) => (a.octets(), true),
+    }
+}
 
 /// An identity fact as the inventory shows it.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -24,6 +40,8 @@ pub struct Asset {
     pub protocols_used: BTreeSet<String>,
     /// Field (`vendor`, `model`, `firmware`, `serial`, ...) to the first fact seen.
     pub identity: BTreeMap<&'static str, IdentityFact>,
+    /// Names the IT protocols gave the host (its own announcements, DNS answers).
+    pub names: BTreeSet<String>,
 }
 
 /// Builds the inventory in endpoint order. `conv_app` names each conversation's
@@ -61,6 +79,7 @@ pub fn build(
                 protocols_served: BTreeSet::new(),
                 protocols_used: BTreeSet::new(),
                 identity: BTreeMap::new(),
+                names: BTreeSet::new(),
             }
         })
         .collect();
@@ -97,6 +116,27 @@ pub fn build(
                         frame: f.frame,
                     };
                     assets[i].identity.entry(f.field).or_insert(fact);
+                }
+            }
+        }
+    }
+    // Names: what a side said its own name is, and addresses DNS answers resolved.
+    for c in convs {
+        let Some(s) = c.app.as_deref() else { continue };
+        let (server, client) = if s.server_is_lo {
+            (c.key.lo, c.key.hi)
+        } else {
+            (c.key.hi, c.key.lo)
+        };
+        for n in &s.notes.list {
+            let at = match n.kind {
+                "host_name" => Some((if n.by_server { server } else { client }, c.key.v6)),
+                "dns_answer" => n.detail.parse::<IpAddr>().ok().map(flow_addr),
+                _ => None,
+            };
+            if let Some(&i) = at.as_ref().and_then(|k| by_ip.get(k)) {
+                if assets[i].names.len() < MAX_NAMES {
+                    assets[i].names.insert(n.value.clone());
                 }
             }
         }

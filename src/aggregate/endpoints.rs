@@ -21,6 +21,18 @@ pub struct Endpoint {
     pub first_ts: i64,
     pub last_ts: i64,
     pub protocols: BTreeSet<String>,
+    /// Organization of the MAC's IEEE block (set by `Analysis::finish`).
+    pub vendor: Option<String>,
+}
+
+impl Endpoint {
+    /// The address scope of an IP endpoint (`None` for a MAC-only one).
+    pub fn scope(&self) -> Option<super::scope::Scope> {
+        match &self.addr {
+            Addr::Ip(a, v6) => Some(super::scope::of(a, *v6)),
+            Addr::Mac(_) => None,
+        }
+    }
 }
 
 impl Endpoint {
@@ -33,6 +45,7 @@ impl Endpoint {
             first_ts,
             last_ts,
             protocols: BTreeSet::new(),
+            vendor: None,
         }
     }
 }

@@ -46,6 +46,8 @@ pub struct Protocol {
 /// The protocol catalog with a port lookup per transport.
 pub struct Catalog {
     pub protocols: Vec<Protocol>,
+    /// MAC address vendors (empty unless loaded by [`Catalog::load`]).
+    pub oui: oui::Oui,
     tcp: Vec<u16>,
     udp: Vec<u16>,
 }
@@ -61,7 +63,9 @@ impl Catalog {
             }
             _ => PROTOCOLS_TSV.to_string(),
         };
-        Catalog::parse(&text).context("protocols.tsv")
+        let mut c = Catalog::parse(&text).context("protocols.tsv")?;
+        c.oui = load_oui(dir)?;
+        Ok(c)
     }
 
     pub fn parse(text: &str) -> Result<Catalog> {
@@ -148,6 +152,7 @@ impl Catalog {
         }
         Ok(Catalog {
             protocols,
+            oui: oui::Oui::default(),
             tcp,
             udp,
         })

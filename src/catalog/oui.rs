@@ -4,12 +4,14 @@
 use anyhow::{bail, Result};
 
 /// Registered blocks of one prefix length, sorted by prefix.
+#[derive(Default)]
 struct Blocks {
     bits: u32,
     entries: Vec<(u64, u32)>,
 }
 
 /// The vendor table.
+#[derive(Default)]
 pub struct Oui {
     /// Longest prefix first.
     blocks: [Blocks; 3],

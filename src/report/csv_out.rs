@@ -9,6 +9,7 @@ use anyhow::Result;
 use super::{addr_text, mac_text, safe_cell, ts_text};
 use crate::aggregate::endpoints::Addr;
 use crate::aggregate::protocols::transport_name;
+use crate::aggregate::scope;
 use crate::flow::timing::Timing;
 use crate::pipeline::{Analysis, CaptureReport};
 
@@ -40,6 +41,8 @@ pub fn conversations(path: &Path, a: &Analysis, digits: u8) -> Result<()> {
         "initiator",
         "app_protocol",
         "app_detection",
+        "scope_a",
+        "scope_b",
     ])?;
     for (c, app) in a.convs.iter().zip(&a.conv_app) {
         let (ea, eb) = c.ends();
@@ -82,6 +85,8 @@ pub fn conversations(path: &Path, a: &Analysis, digits: u8) -> Result<()> {
             initiator.to_string(),
             app.to_string(),
             det.to_string(),
+            scope::of(&ea.0, c.key.v6).name().to_string(),
+            scope::of(&eb.0, c.key.v6).name().to_string(),
         ])?;
     }
     w.flush()?;
@@ -101,6 +106,7 @@ pub fn endpoints(path: &Path, a: &Analysis, digits: u8) -> Result<()> {
         "first_seen",
         "last_seen",
         "protocols",
+        "scope",
     ])?;
     for e in &a.endpoints {
         let addr = match &e.addr {
@@ -111,7 +117,7 @@ pub fn endpoints(path: &Path, a: &Analysis, digits: u8) -> Result<()> {
         w.write_record([
             addr,
             e.mac.as_ref().map(mac_text).unwrap_or_default(),
-            String::new(),
+            safe_cell(e.vendor.as_deref().unwrap_or_default()),
             e.sent.packets.to_string(),
             e.sent.bytes.to_string(),
             e.received.packets.to_string(),
@@ -119,6 +125,7 @@ pub fn endpoints(path: &Path, a: &Analysis, digits: u8) -> Result<()> {
             ts_text(e.first_ts, digits),
             ts_text(e.last_ts, digits),
             protos.join(";"),
+            e.scope().map_or("", |s| s.name()).to_string(),
         ])?;
     }
     w.flush()?;
@@ -260,8 +267,8 @@ pub fn assets(path: &Path, a: &Analysis, digits: u8) -> Result<()> {
         w.write_record([
             addr,
             e.mac.as_ref().map(mac_text).unwrap_or_default(),
-            String::new(),
-            String::new(),
+            safe_cell(e.vendor.as_deref().unwrap_or_default()),
+            safe_cell(&join(&asset.names)),
             String::new(),
             String::new(),
             safe_cell(&identity.join("; ")),

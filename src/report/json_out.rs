@@ -89,6 +89,8 @@ pub fn summary(path: &Path, a: &Analysis, digits: u8) -> Result<()> {
         },
         "accounting": accounting,
         "reassembly": {"ip_datagrams_dropped": a.frag_dropped, "ip_datagrams_incomplete": a.frag_pending},
+        "observations_dropped": a.convs.iter().filter_map(|c| c.app.as_deref()).map(|s| s.notes.dropped).sum::<u64>(),
+        "secrets_dropped": a.convs.iter().filter_map(|c| c.app.as_deref()).map(|s| s.notes.secrets_dropped).sum::<u64>(),
         "protocols": protocols,
     });
     write(path, &v)
@@ -117,8 +119,8 @@ pub fn assets(path: &Path, a: &Analysis, digits: u8) -> Result<()> {
             json!({
                 "addr": addr,
                 "mac": e.mac.as_ref().map(super::mac_text),
-                "vendor": Value::Null,
-                "names": Vec::<String>::new(),
+                "vendor": e.vendor,
+                "names": asset.names,
                 "role": Value::Null,
                 "role_evidence": Vec::<String>::new(),
                 "identity": identity,
