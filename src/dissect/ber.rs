@@ -52,6 +52,18 @@ impl Tag {
     pub const SET: u32 = 17;
     pub const VISIBLE_STRING: u32 = 26;
 
+    /// The identifier octet of a tag number below 31 (class, constructed bit and
+    /// number); `0x1f` in the low bits for a multi-byte tag.
+    pub fn id(&self) -> u8 {
+        let class = match self.class {
+            Class::Universal => 0,
+            Class::Application => 0x40,
+            Class::Context => 0x80,
+            Class::Private => 0xc0,
+        };
+        class | (self.constructed as u8) << 5 | self.number.min(0x1f) as u8
+    }
+
     /// Whether the tag is `number` of `class`, primitive or constructed.
     pub fn is(&self, class: Class, number: u32) -> bool {
         self.class == class && self.number == number
@@ -92,6 +104,61 @@ pub struct Tlv<'a> {
 
 /// Reads the TLV at the start of `data`; returns it and the bytes after it.
 pub fn read(data: &[u8]) -> Result<(Tlv<'_>, &[u8]), Error> {
+    let (tag, at, len) = header(data)?;
+    let end = at.checked_add(len).ok_or(Error::LengthTooLong)?;
+    let value = data.get(at..end).ok_or(Error::Short {
+        need: end,
+        have: data.len(),
+    })?;
+    Ok((
+        Tlv {
+            tag,
+            header_len: at,
+            value,
+        },
+        &data[end..],
+    ))
+}
+
+/// Like [`read`], for PDUs a capture often cuts (GOOSE, Sampled Values): a value
+/// shorter than its length is returned as far as the bytes go, with `true` (cut); the
+/// bytes after it are then empty.
+pub fn read_lax(data: &[u8]) -> Result<(Tlv<'_>, bool, &[u8]), Error> {
+    let (tag, at, len) = header(data)?;
+    let end = at.saturating_add(len);
+    let cut = end > data.len();
+    let end = end.min(data.len());
+    let tlv = Tlv {
+        tag,
+        header_len: at,
+        value: &data[at..end],
+    };
+    Ok((tlv, cut, &data[end..]))
+}
+
+/// The TLVs laid end to end in `data`, read with [`read_lax`]: each with whether it
+/// is cut. A TLV that cannot be read is yielded as the error, and ends the iteration.
+pub fn iter_lax(mut data: &[u8]) -> impl Iterator<Item = Result<(Tlv<'_>, bool), Error>> {
+    std::iter::from_fn(move || {
+        if data.is_empty() {
+            return None;
+        }
+        match read_lax(data) {
+            Ok((t, cut, rest)) => {
+                data = rest;
+                Some(Ok((t, cut)))
+            }
+            Err(e) => {
+                data = &[];
+                Some(Err(e))
+            }
+        }
+    })
+}
+
+/// The identifier and length at the start of `data`: (tag, bytes of both, length of
+/// the value).
+fn header(data: &[u8]) -> Result<(Tag, usize, usize), Error> {
     let short = |need: usize| Error::Short {
         need,
         have: data.len(),
@@ -137,20 +204,12 @@ pub fn read(data: &[u8]) -> Result<(Tlv<'_>, &[u8]), Error> {
             bytes.iter().fold(0usize, |acc, &b| acc << 8 | b as usize)
         }
     };
-    let end = at.checked_add(len).ok_or(Error::LengthTooLong)?;
-    let value = data.get(at..end).ok_or(short(end))?;
-    Ok((
-        Tlv {
-            tag: Tag {
-                class,
-                constructed,
-                number,
-            },
-            header_len: at,
-            value,
-        },
-        &data[end..],
-    ))
+    let tag = Tag {
+        class,
+        constructed,
+        number,
+    };
+    Ok((tag, at, len))
 }
 
 /// Reads the TLV at the start of `data`, ignoring what follows it.
@@ -186,15 +245,7 @@ impl<'a> Tlv<'a> {
     /// The value as an unsigned integer of up to 64 bits (a leading zero byte that
     /// keeps a large value positive is allowed); `None` if empty, negative or larger.
     pub fn uint(&self) -> Option<u64> {
-        let v = match self.value {
-            [0, rest @ ..] if !rest.is_empty() => rest,
-            [b, ..] if b & 0x80 != 0 => return None,
-            v => v,
-        };
-        if v.is_empty() || v.len() > 8 {
-            return None;
-        }
-        Some(v.iter().fold(0u64, |acc, &b| acc << 8 | b as u64))
+        uint(self.value)
     }
     /// The value as a two's-complement integer of up to 64 bits.
     pub fn int(&self) -> Option<i64> {
@@ -212,6 +263,19 @@ impl<'a> Tlv<'a> {
             _ => None,
         }
     }
+}
+
+/// INTEGER contents as an unsigned value of up to 64 bits (see [`Tlv::uint`]).
+pub fn uint(v: &[u8]) -> Option<u64> {
+    let v = match v {
+        [0, rest @ ..] if !rest.is_empty() => rest,
+        [b, ..] if b & 0x80 != 0 => return None,
+        v => v,
+    };
+    if v.is_empty() || v.len() > 8 {
+        return None;
+    }
+    Some(v.iter().fold(0u64, |acc, &b| acc << 8 | b as u64))
 }
 
 impl fmt::Debug for Tlv<'_> {
@@ -321,6 +385,37 @@ impl fmt::Debug for Oid<'_> {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn lax_reading_keeps_what_a_cut_value_has() {
+        let (t, cut, rest) = read_lax(&[0x9f, 0x81, 0x00, 0x81, 0x01, 0xaa, 0xbb]).unwrap();
+        assert_eq!(
+            (t.tag.number, t.value, cut, rest),
+            (128, &[0xaa][..], false, &[0xbb][..])
+        );
+        assert_eq!(t.tag.id(), 0x9f);
+        let (t, cut, rest) = read_lax(&[0x84, 0x05, 1, 2]).unwrap();
+        assert_eq!(
+            (t.tag.id(), t.value, cut, rest),
+            (0x84, &[1, 2][..], true, &[][..])
+        );
+        assert_eq!(read_lax(&[0x30, 0x80]).err(), Some(Error::Indefinite));
+        assert_eq!(
+            read_lax(&[0x30, 0x85, 1, 1, 1, 1, 1]).err(),
+            Some(Error::LengthTooLong)
+        );
+        let items: Vec<_> = iter_lax(&[0x80, 0x01, 7, 0x81, 0x03, 1]).collect();
+        assert_eq!(items.len(), 2);
+        assert!(matches!(items[1], Ok((_, true))));
+        assert_eq!(
+            iter_lax(&[0x80]).next(),
+            Some(Err(Error::Short { need: 2, have: 1 }))
+        );
+        assert_eq!(
+            (uint(&[0, 0xff]), uint(&[]), uint(&[0x80])),
+            (Some(255), None, None)
+        );
+    }
+
     use super::*;
 
     #[test]

@@ -10,7 +10,7 @@
 
 use std::fmt;
 
-use super::{Op, OpClass};
+use super::{ber, Op, OpClass};
 
 /// APPID, length, reserved1, reserved2.
 pub const HEADER_LEN: usize = 8;
@@ -32,119 +32,6 @@ pub enum Error {
     Length(u16),
     /// The APDU does not start with the goosePdu tag.
     Tag(u8),
-}
-
-/// A small BER reader (X.690 8.1): tag, definite length, value. Lax about truncation:
-/// a value that runs past the bytes is returned cut, so callers keep what they got.
-pub(crate) mod ber {
-    /// One tag-length-value.
-    #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-    pub struct Tlv<'a> {
-        /// The identifier octet (class, constructed bit, low tag number).
-        pub id: u8,
-        /// The tag number (high-tag-number form decoded, up to 28 bits).
-        pub number: u32,
-        pub value: &'a [u8],
-        /// The value is shorter than its length said.
-        pub cut: bool,
-    }
-
-    /// Why a TLV could not be read.
-    #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-    pub enum Error {
-        /// The tag or length octets are cut.
-        Short,
-        /// Indefinite length, or a length of more than four octets.
-        Length,
-        /// A tag number of more than four octets.
-        Tag,
-    }
-
-    /// Reads the TLV at the start of `b`; returns it and the bytes after it.
-    pub fn read(b: &[u8]) -> Result<(Tlv<'_>, &[u8]), Error> {
-        let (&id, mut rest) = b.split_first().ok_or(Error::Short)?;
-        let mut number = (id & 0x1f) as u32;
-        if number == 0x1f {
-            number = 0;
-            let mut i = 0;
-            loop {
-                let (&o, r) = rest.split_first().ok_or(Error::Short)?;
-                rest = r;
-                number = number << 7 | (o & 0x7f) as u32;
-                i += 1;
-                if o & 0x80 == 0 {
-                    break;
-                }
-                if i == 4 {
-                    return Err(Error::Tag);
-                }
-            }
-        }
-        let (&l, mut rest) = rest.split_first().ok_or(Error::Short)?;
-        let len = if l < 0x80 {
-            l as usize
-        } else {
-            let n = (l & 0x7f) as usize;
-            if n == 0 || n > 4 {
-                return Err(Error::Length);
-            }
-            let octets = rest.get(..n).ok_or(Error::Short)?;
-            rest = &rest[n..];
-            octets.iter().fold(0usize, |a, &o| a << 8 | o as usize)
-        };
-        let cut = len > rest.len();
-        let (value, after) = rest.split_at(len.min(rest.len()));
-        Ok((
-            Tlv {
-                id,
-                number,
-                value,
-                cut,
-            },
-            after,
-        ))
-    }
-
-    /// The TLVs one after another in `b`; stops at the first that cannot be read.
-    /// `Err` is yielded once, as the last item, when bytes were left over unread.
-    pub fn iter(mut b: &[u8]) -> impl Iterator<Item = Result<Tlv<'_>, Error>> {
-        std::iter::from_fn(move || {
-            if b.is_empty() {
-                return None;
-            }
-            match read(b) {
-                Ok((t, rest)) => {
-                    b = rest;
-                    Some(Ok(t))
-                }
-                Err(e) => {
-                    b = &[];
-                    Some(Err(e))
-                }
-            }
-        })
-    }
-
-    /// An unsigned INTEGER (leading zero octet allowed); None when it does not fit
-    /// 64 bits or is empty.
-    pub fn uint(v: &[u8]) -> Option<u64> {
-        let v = match v {
-            [0, rest @ ..] if !rest.is_empty() => rest,
-            _ => v,
-        };
-        if v.is_empty() || v.len() > 8 {
-            return None;
-        }
-        Some(v.iter().fold(0u64, |a, &o| a << 8 | o as u64))
-    }
-
-    /// A BOOLEAN: one octet, non-zero is true.
-    pub fn boolean(v: &[u8]) -> Option<bool> {
-        match v {
-            [b] => Some(*b != 0),
-            _ => None,
-        }
-    }
 }
 
 /// A GOOSE frame, borrowed. Checked once in `parse`; accessors are infallible.
@@ -205,22 +92,30 @@ pub fn parse(data: &[u8]) -> Result<Frame<'_>, Error> {
         cut: frame_cut,
         ..Pdu::default()
     };
-    match ber::read(apdu) {
-        Ok((t, _)) => {
-            pdu.cut |= t.cut;
+    match ber::read_lax(apdu) {
+        Ok((t, cut, _)) => {
+            pdu.cut |= cut;
             read_fields(t.value, &mut pdu);
         }
-        Err(ber::Error::Short) => pdu.cut = true,
+        Err(ber::Error::Short { .. }) => pdu.cut = true,
         Err(_) => pdu.malformed = true,
     }
     Ok(Frame { hdr, pdu })
 }
 
+/// A BOOLEAN's contents: one octet, non-zero is true.
+pub(crate) fn boolean(v: &[u8]) -> Option<bool> {
+    match v {
+        [b] => Some(*b != 0),
+        _ => None,
+    }
+}
+
 fn read_fields<'a>(b: &'a [u8], p: &mut Pdu<'a>) {
-    for t in ber::iter(b) {
-        let t = match t {
+    for t in ber::iter_lax(b) {
+        let (t, cut) = match t {
             Ok(t) => t,
-            Err(ber::Error::Short) => {
+            Err(ber::Error::Short { .. }) => {
                 p.cut = true;
                 break;
             }
@@ -229,16 +124,16 @@ fn read_fields<'a>(b: &'a [u8], p: &mut Pdu<'a>) {
                 break;
             }
         };
-        p.cut |= t.cut;
+        p.cut |= cut;
         let v = t.value;
         // A field that is cut keeps nothing but its presence.
-        let ok = !t.cut;
+        let ok = !cut;
         let mut bad = false;
         let mut num = |f: &mut Option<u64>| {
             *f = ber::uint(v).filter(|_| ok);
             bad |= ok && f.is_none();
         };
-        match t.id {
+        match t.tag.id() {
             0x80 => p.gocb_ref = Some(v),
             0x81 => num(&mut p.time_allowed_to_live),
             0x82 => p.dat_set = Some(v),
@@ -249,16 +144,16 @@ fn read_fields<'a>(b: &'a [u8], p: &mut Pdu<'a>) {
             }
             0x85 => num(&mut p.st_num),
             0x86 => num(&mut p.sq_num),
-            0x87 => p.simulation = ber::boolean(v),
+            0x87 => p.simulation = boolean(v),
             0x88 => num(&mut p.conf_rev),
-            0x89 => p.nds_com = ber::boolean(v),
+            0x89 => p.nds_com = boolean(v),
             0x8a => num(&mut p.num_dat_set_entries),
             0xab => {
                 let mut n = 0u32;
-                for d in ber::iter(v).take(MAX_DATA_COUNT as usize) {
+                for d in ber::iter_lax(v).take(MAX_DATA_COUNT as usize) {
                     match d {
                         Ok(_) => n += 1,
-                        Err(ber::Error::Short) => p.cut = true,
+                        Err(ber::Error::Short { .. }) => p.cut = true,
                         Err(_) => p.malformed = true,
                     }
                 }
@@ -436,20 +331,6 @@ pub(crate) mod tests {
         let f = parse(&v).unwrap();
         assert!(f.pdu.malformed && f.pdu.st_num.is_none());
         assert_eq!(f.pdu.unknown_fields, 1);
-    }
-
-    #[test]
-    fn ber_forms() {
-        let (t, rest) = ber::read(&[0x9f, 0x81, 0x00, 0x81, 0x01, 0xaa, 0xbb]).unwrap();
-        assert_eq!((t.number, t.value, rest), (128, &[0xaa][..], &[0xbb][..]));
-        assert_eq!(ber::read(&[0x30, 0x80]).err(), Some(ber::Error::Length));
-        assert_eq!(
-            ber::read(&[0x30, 0x85, 1, 1, 1, 1, 1]).err(),
-            Some(ber::Error::Length)
-        );
-        assert!(ber::read(&[0x04, 0x05, 1]).unwrap().0.cut);
-        assert_eq!(ber::uint(&[0, 0xff]), Some(255));
-        assert_eq!(ber::uint(&[]), None);
     }
 
     #[test]

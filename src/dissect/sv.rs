@@ -7,7 +7,7 @@
 
 use std::fmt;
 
-use super::goose::ber;
+use super::ber;
 use super::{Op, OpClass};
 
 pub const HEADER_LEN: usize = 8;
@@ -82,12 +82,12 @@ pub fn parse(data: &[u8]) -> Result<Frame<'_>, Error> {
     if tag != PDU_TAG {
         return Err(Error::Tag(tag));
     }
-    let body = match ber::read(apdu) {
-        Ok((t, _)) => {
-            f.cut |= t.cut;
+    let body = match ber::read_lax(apdu) {
+        Ok((t, cut, _)) => {
+            f.cut |= cut;
             t.value
         }
-        Err(ber::Error::Short) => {
+        Err(ber::Error::Short { .. }) => {
             f.cut = true;
             &[]
         }
@@ -96,17 +96,17 @@ pub fn parse(data: &[u8]) -> Result<Frame<'_>, Error> {
             &[]
         }
     };
-    for t in ber::iter(body) {
+    for t in ber::iter_lax(body) {
         match t {
-            Ok(t) => {
-                f.cut |= t.cut;
-                match t.id {
+            Ok((t, cut)) => {
+                f.cut |= cut;
+                match t.tag.id() {
                     0x80 => f.no_asdu = ber::uint(t.value),
                     0xa2 => f.seq = t.value,
                     _ => {}
                 }
             }
-            Err(ber::Error::Short) => f.cut = true,
+            Err(ber::Error::Short { .. }) => f.cut = true,
             Err(_) => f.malformed = true,
         }
     }
@@ -129,24 +129,24 @@ impl<'a> Frame<'a> {
 
     /// The ASDUs (at most `MAX_ASDUS`); one that cannot be read ends the list.
     pub fn asdus(&self) -> impl Iterator<Item = Asdu<'a>> + 'a {
-        ber::iter(self.seq)
+        ber::iter_lax(self.seq)
             .take(MAX_ASDUS)
             .map_while(Result::ok)
-            .filter(|t| t.id == 0x30)
-            .map(|t| {
+            .filter(|(t, _)| t.tag.id() == 0x30)
+            .map(|(t, cut)| {
                 let mut a = Asdu {
-                    cut: t.cut,
+                    cut,
                     ..Asdu::default()
                 };
-                for f in ber::iter(t.value) {
-                    let Ok(f) = f else {
+                for f in ber::iter_lax(t.value) {
+                    let Ok((f, cut)) = f else {
                         a.cut = true;
                         break;
                     };
-                    a.cut |= f.cut;
+                    a.cut |= cut;
                     let v = f.value;
-                    let n = || ber::uint(v).filter(|_| !f.cut);
-                    match f.id {
+                    let n = || ber::uint(v).filter(|_| !cut);
+                    match f.tag.id() {
                         0x80 => a.sv_id = Some(v),
                         0x81 => a.dat_set = Some(v),
                         0x82 => a.smp_cnt = n().and_then(|x| u16::try_from(x).ok()),
