@@ -16,8 +16,8 @@ fuzz_target!(|data: &[u8]| {
             "{f:?} {}",
             goose::function_name(goose::op(&f).function)
         ));
-        assert!(f.length() as usize >= goose::HEADER_LEN);
-        assert_eq!(goose::op(&f).unit, f.appid() as u64);
+        assert!(f.header.length() as usize >= goose::HEADER_LEN);
+        assert_eq!(goose::op(&f).unit, f.header.appid() as u64);
     }
     l2::flow(ottr::flow::l2::L2App::Goose, data);
 });

@@ -37,8 +37,68 @@ pub enum Error {
 /// A GOOSE frame, borrowed. Checked once in `parse`; accessors are infallible.
 #[derive(Clone, Copy)]
 pub struct Frame<'a> {
-    hdr: &'a [u8; HEADER_LEN],
+    pub header: Header<'a>,
     pub pdu: Pdu<'a>,
+}
+
+/// The header GOOSE and Sampled Values share (IEC 61850-8-1 A.3, 61850-9-2 8.5.2).
+#[derive(Clone, Copy)]
+pub struct Header<'a>(&'a [u8; HEADER_LEN]);
+
+impl Header<'_> {
+    /// Application identifier (0x0000..0x3fff GOOSE, 0x4000..0x7fff SV).
+    pub fn appid(&self) -> u16 {
+        u16::from_be_bytes([self.0[0], self.0[1]])
+    }
+    /// Octets from the APPID to the end of the APDU, as the frame states it.
+    pub fn length(&self) -> u16 {
+        u16::from_be_bytes([self.0[2], self.0[3]])
+    }
+    pub fn reserved1(&self) -> u16 {
+        u16::from_be_bytes([self.0[4], self.0[5]])
+    }
+    pub fn reserved2(&self) -> u16 {
+        u16::from_be_bytes([self.0[6], self.0[7]])
+    }
+    /// The edition 2 simulation bit of reserved1.
+    pub fn simulated(&self) -> bool {
+        self.reserved1() & RESERVED1_SIMULATION != 0
+    }
+}
+
+impl fmt::Debug for Header<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Header")
+            .field("appid", &self.appid())
+            .field("length", &self.length())
+            .field("reserved1", &self.reserved1())
+            .field("reserved2", &self.reserved2())
+            .finish()
+    }
+}
+
+/// Splits a GOOSE or SV frame into its header and its APDU, which must start with
+/// `pdu_tag`; the APDU ends where the length says (Ethernet padding may follow), and
+/// `true` says the frame is shorter than that.
+pub(crate) fn split(data: &[u8], pdu_tag: u8) -> Result<(Header<'_>, &[u8], bool), Error> {
+    let (hdr, rest) = data.split_first_chunk::<HEADER_LEN>().ok_or(Error::Short {
+        need: HEADER_LEN + 1,
+        have: data.len(),
+    })?;
+    let len = u16::from_be_bytes([hdr[2], hdr[3]]);
+    if (len as usize) < HEADER_LEN {
+        return Err(Error::Length(len));
+    }
+    let apdu_len = len as usize - HEADER_LEN;
+    let apdu = &rest[..apdu_len.min(rest.len())];
+    let &tag = apdu.first().ok_or(Error::Short {
+        need: HEADER_LEN + 1,
+        have: data.len(),
+    })?;
+    if tag != pdu_tag {
+        return Err(Error::Tag(tag));
+    }
+    Ok((Header(hdr), apdu, apdu_len > rest.len()))
 }
 
 /// The goosePdu's fields as far as they were read; absent fields are `None`.
@@ -69,25 +129,7 @@ pub struct Pdu<'a> {
 
 /// Parses a GOOSE frame: the ethertype's payload (VLAN tags already removed).
 pub fn parse(data: &[u8]) -> Result<Frame<'_>, Error> {
-    let (hdr, rest) = data.split_first_chunk::<HEADER_LEN>().ok_or(Error::Short {
-        need: HEADER_LEN + 1,
-        have: data.len(),
-    })?;
-    let len = u16::from_be_bytes([hdr[2], hdr[3]]);
-    if (len as usize) < HEADER_LEN {
-        return Err(Error::Length(len));
-    }
-    // Ethernet padding may follow the APDU; a frame shorter than `len` is cut.
-    let apdu_len = len as usize - HEADER_LEN;
-    let frame_cut = apdu_len > rest.len();
-    let apdu = &rest[..apdu_len.min(rest.len())];
-    let &tag = apdu.first().ok_or(Error::Short {
-        need: HEADER_LEN + 1,
-        have: data.len(),
-    })?;
-    if tag != PDU_TAG {
-        return Err(Error::Tag(tag));
-    }
+    let (header, apdu, frame_cut) = split(data, PDU_TAG)?;
     let mut pdu = Pdu {
         cut: frame_cut,
         ..Pdu::default()
@@ -100,7 +142,7 @@ pub fn parse(data: &[u8]) -> Result<Frame<'_>, Error> {
         Err(ber::Error::Short { .. }) => pdu.cut = true,
         Err(_) => pdu.malformed = true,
     }
-    Ok(Frame { hdr, pdu })
+    Ok(Frame { header, pdu })
 }
 
 /// A BOOLEAN's contents: one octet, non-zero is true.
@@ -166,34 +208,16 @@ fn read_fields<'a>(b: &'a [u8], p: &mut Pdu<'a>) {
 }
 
 impl<'a> Frame<'a> {
-    /// Application identifier (A.3: 0x0000..0x3fff for GOOSE).
-    pub fn appid(&self) -> u16 {
-        u16::from_be_bytes([self.hdr[0], self.hdr[1]])
-    }
-    /// Octets from the APPID to the end of the APDU, as the frame states it.
-    pub fn length(&self) -> u16 {
-        u16::from_be_bytes([self.hdr[2], self.hdr[3]])
-    }
-    pub fn reserved1(&self) -> u16 {
-        u16::from_be_bytes([self.hdr[4], self.hdr[5]])
-    }
-    pub fn reserved2(&self) -> u16 {
-        u16::from_be_bytes([self.hdr[6], self.hdr[7]])
-    }
-    /// The edition 2 simulation bit of reserved1.
-    pub fn simulated_bit(&self) -> bool {
-        self.reserved1() & RESERVED1_SIMULATION != 0
-    }
     /// Test or simulation frame: the reserved1 bit or the PDU's simulation/test field.
     pub fn is_test(&self) -> bool {
-        self.simulated_bit() || self.pdu.simulation == Some(true)
+        self.header.simulated() || self.pdu.simulation == Some(true)
     }
 }
 
 /// The operation a GOOSE frame performs: a publication under its APPID.
 pub fn op(f: &Frame<'_>) -> Op {
     Op {
-        unit: f.appid() as u64,
+        unit: f.header.appid() as u64,
         function: FUNCTION_PUBLISH,
         exception: false,
         request: Some(true),
@@ -217,11 +241,7 @@ pub fn function_class(_code: u16) -> OpClass {
 impl fmt::Debug for Frame<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Goose")
-            .field("appid", &self.appid())
-            .field("length", &self.length())
-            .field("reserved1", &self.reserved1())
-            .field("reserved2", &self.reserved2())
-            .field("simulated_bit", &self.simulated_bit())
+            .field("header", &self.header)
             .field("is_test", &self.is_test())
             .field("pdu", &self.pdu)
             .finish()
@@ -275,7 +295,7 @@ pub(crate) mod tests {
         let mut b = frame(0x0001, 3, 7, false, 0);
         b.extend([0u8; 6]); // Ethernet padding
         let f = parse(&b).unwrap();
-        assert_eq!(f.appid(), 1);
+        assert_eq!(f.header.appid(), 1);
         let p = f.pdu;
         assert_eq!(p.gocb_ref, Some(&b"IED1/LLN0$GO$gcb01"[..]));
         assert_eq!(p.dat_set, Some(&b"IED1/LLN0$DS1"[..]));
@@ -299,7 +319,7 @@ pub(crate) mod tests {
         assert!(parse(&frame(1, 1, 1, true, 0)).unwrap().is_test());
         let f = frame(1, 1, 1, false, RESERVED1_SIMULATION);
         let f = parse(&f).unwrap();
-        assert!(f.simulated_bit() && f.is_test());
+        assert!(f.header.simulated() && f.is_test());
     }
 
     #[test]

@@ -10,28 +10,24 @@ use std::fmt;
 use super::ber;
 use super::{Op, OpClass};
 
-pub const HEADER_LEN: usize = 8;
+/// APPID, length, reserved1, reserved2: GOOSE's header.
+pub use super::goose::HEADER_LEN;
+
 /// `SavPdu ::= [APPLICATION 0] IMPLICIT SEQUENCE`.
 pub const PDU_TAG: u8 = 0x60;
 /// Function code that `ot_operations.csv` prints for a savPdu: its tag.
 pub const FUNCTION_PUBLISH: u16 = PDU_TAG as u16;
-/// Reserved1 bit 15: simulated (as GOOSE, IEC 61850-9-2:2011 8.5.2).
-pub const RESERVED1_SIMULATION: u16 = 0x8000;
 /// Most ASDUs read from one frame (noASDU is at most a few in practice).
 pub const MAX_ASDUS: usize = 64;
 
-/// Why bytes are not SV.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Error {
-    Short { need: usize, have: usize },
-    Length(u16),
-    Tag(u8),
-}
+/// Why bytes are not SV: as for GOOSE, whose header SV shares.
+pub use super::goose::Error;
+use super::goose::Header;
 
 /// An SV frame, borrowed. Checked once in `parse`; accessors are infallible.
 #[derive(Clone, Copy)]
 pub struct Frame<'a> {
-    hdr: &'a [u8; HEADER_LEN],
+    pub header: Header<'a>,
     /// noASDU, when present and readable.
     pub no_asdu: Option<u64>,
     /// The seqASDU's contents (ASDUs one after another).
@@ -58,30 +54,14 @@ pub struct Asdu<'a> {
 
 /// Parses an SV frame: the ethertype's payload (VLAN tags already removed).
 pub fn parse(data: &[u8]) -> Result<Frame<'_>, Error> {
-    let (hdr, rest) = data.split_first_chunk::<HEADER_LEN>().ok_or(Error::Short {
-        need: HEADER_LEN + 1,
-        have: data.len(),
-    })?;
-    let len = u16::from_be_bytes([hdr[2], hdr[3]]);
-    if (len as usize) < HEADER_LEN {
-        return Err(Error::Length(len));
-    }
-    let apdu_len = len as usize - HEADER_LEN;
+    let (header, apdu, cut) = super::goose::split(data, PDU_TAG)?;
     let mut f = Frame {
-        hdr,
+        header,
         no_asdu: None,
         seq: &[],
-        cut: apdu_len > rest.len(),
+        cut,
         malformed: false,
     };
-    let apdu = &rest[..apdu_len.min(rest.len())];
-    let &tag = apdu.first().ok_or(Error::Short {
-        need: HEADER_LEN + 1,
-        have: data.len(),
-    })?;
-    if tag != PDU_TAG {
-        return Err(Error::Tag(tag));
-    }
     let body = match ber::read_lax(apdu) {
         Ok((t, cut, _)) => {
             f.cut |= cut;
@@ -114,19 +94,6 @@ pub fn parse(data: &[u8]) -> Result<Frame<'_>, Error> {
 }
 
 impl<'a> Frame<'a> {
-    pub fn appid(&self) -> u16 {
-        u16::from_be_bytes([self.hdr[0], self.hdr[1]])
-    }
-    pub fn length(&self) -> u16 {
-        u16::from_be_bytes([self.hdr[2], self.hdr[3]])
-    }
-    pub fn reserved1(&self) -> u16 {
-        u16::from_be_bytes([self.hdr[4], self.hdr[5]])
-    }
-    pub fn simulated(&self) -> bool {
-        self.reserved1() & RESERVED1_SIMULATION != 0
-    }
-
     /// The ASDUs (at most `MAX_ASDUS`); one that cannot be read ends the list.
     pub fn asdus(&self) -> impl Iterator<Item = Asdu<'a>> + 'a {
         ber::iter_lax(self.seq)
@@ -165,7 +132,7 @@ impl<'a> Frame<'a> {
 /// The operation an SV frame performs: a publication under its APPID.
 pub fn op(f: &Frame<'_>) -> Op {
     Op {
-        unit: f.appid() as u64,
+        unit: f.header.appid() as u64,
         function: FUNCTION_PUBLISH,
         exception: false,
         request: Some(true),
@@ -188,9 +155,7 @@ impl fmt::Debug for Frame<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let asdus: Vec<Asdu<'_>> = self.asdus().collect();
         f.debug_struct("Sv")
-            .field("appid", &self.appid())
-            .field("length", &self.length())
-            .field("simulated", &self.simulated())
+            .field("header", &self.header)
             .field("no_asdu", &self.no_asdu)
             .field("asdus", &asdus)
             .field("cut", &self.cut)
@@ -232,7 +197,7 @@ mod tests {
     fn asdus_are_read() {
         let b = frame(0x4001, &[b"MU01", b"MU02"]);
         let f = parse(&b).unwrap();
-        assert_eq!((f.appid(), f.no_asdu), (0x4001, Some(2)));
+        assert_eq!((f.header.appid(), f.no_asdu), (0x4001, Some(2)));
         let a: Vec<_> = f.asdus().collect();
         assert_eq!(a.len(), 2);
         assert_eq!(a[0].sv_id, Some(&b"MU01"[..]));

@@ -243,7 +243,7 @@ impl L2Flow {
             L2App::Sv => {
                 if let Ok(s) = sv::parse(payload) {
                     self.op(sv::op(&s), ts_ns, frame);
-                    self.test_frames += s.simulated() as u64;
+                    self.test_frames += s.header.simulated() as u64;
                     if let Some(id) = s.asdus().find_map(|a| a.sv_id) {
                         self.fact("sv_id", id, frame);
                     }
@@ -318,7 +318,7 @@ impl L2Flow {
             }
         }
         let gocb = p.gocb_ref.map(text).unwrap_or_default();
-        let appid = g.appid();
+        let appid = g.header.appid();
         let i = match self
             .goose
             .iter()
