@@ -10,6 +10,7 @@ use super::{addr_text, mac_text, safe_cell, ts_text};
 use crate::aggregate::endpoints::Addr;
 use crate::aggregate::protocols::transport_name;
 use crate::aggregate::scope;
+use crate::flow::app::OpKey;
 use crate::flow::timing::Timing;
 use crate::pipeline::{Analysis, CaptureReport};
 
@@ -156,6 +157,19 @@ pub fn protocols(path: &Path, a: &Analysis) -> Result<()> {
     Ok(())
 }
 
+/// Client and server address of an operation's flow.
+fn client_server(k: &OpKey) -> (String, String) {
+    let (lo, hi) = (
+        addr_text(&k.flow.lo, k.flow.v6),
+        addr_text(&k.flow.hi, k.flow.v6),
+    );
+    if k.server_is_lo {
+        (hi, lo)
+    } else {
+        (lo, hi)
+    }
+}
+
 pub fn operations(path: &Path, a: &Analysis, digits: u8) -> Result<()> {
     let mut w = writer(path)?;
     w.write_record([
@@ -208,11 +222,7 @@ pub fn operations(path: &Path, a: &Analysis, digits: u8) -> Result<()> {
             r
         } else {
             let Some((k, s)) = ip.next() else { break };
-            let (lo, hi) = (
-                addr_text(&k.flow.lo, k.flow.v6),
-                addr_text(&k.flow.hi, k.flow.v6),
-            );
-            let (server, client) = if k.server_is_lo { (lo, hi) } else { (hi, lo) };
+            let (client, server) = client_server(k);
             let mut r = vec![
                 k.proto.id().to_string(),
                 client,
@@ -305,11 +315,7 @@ pub fn timing(path: &Path, a: &Analysis) -> Result<()> {
         "interval_max_us",
     ])?;
     for (k, t) in &a.timing {
-        let (lo, hi) = (
-            addr_text(&k.flow.lo, k.flow.v6),
-            addr_text(&k.flow.hi, k.flow.v6),
-        );
-        let (server, client) = if k.server_is_lo { (lo, hi) } else { (hi, lo) };
+        let (client, server) = client_server(k);
         let mut row = vec![
             k.proto.id().to_string(),
             client,
