@@ -5,6 +5,7 @@
 pub mod bacnet;
 pub mod ber;
 pub mod dnp3;
+pub mod dns;
 pub mod enip;
 pub mod goose;
 pub mod iec104;
