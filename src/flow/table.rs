@@ -45,7 +45,13 @@ impl Conv {
             mac: [None; 2],
             app: app::candidate(&r.key)
                 .filter(|_| dissect)
-                .map(|(p, server_is_lo, port)| Box::new(AppState::new(p, server_is_lo, port))),
+                .map(|(p, server_is_lo, port)| {
+                    let mut a = AppState::new(p, server_is_lo, port);
+                    if let app::AppProto::It(i) = p {
+                        a.it = super::it::initial(i, &r.key, server_is_lo);
+                    }
+                    Box::new(a)
+                }),
         }
     }
 

@@ -226,6 +226,18 @@ pub fn candidate(key: &FlowKey) -> Option<(ItProto, bool, u16)> {
 pub enum ItState {
     #[default]
     None,
+    /// DNS, mDNS, LLMNR, NBNS: the transport and the addresses of both sides.
+    Names(dns::Peers),
+}
+
+/// The state a new flow of `p` starts with (`server_is_lo` as in `candidate`).
+pub fn initial(p: ItProto, key: &FlowKey, server_is_lo: bool) -> ItState {
+    match p {
+        ItProto::Dns | ItProto::Mdns | ItProto::Llmnr | ItProto::Nbns => {
+            ItState::Names(dns::Peers::new(key, server_is_lo))
+        }
+        _ => ItState::None,
+    }
 }
 
 /// The next PDU of an IT protocol at the start of `b`, in direction `dir` (0 client to
