@@ -26,6 +26,12 @@ const DECODED: &[(&str, &str)] = &[
     ("dns", "dns"),
     ("mdns", "mdns"),
     ("llmnr", "llmnr"),
+    ("nbns", "nbns"),
+    ("ssdp", "ssdp"),
+    ("dhcp", "dhcp"),
+    ("dhcpv6", "dhcpv6"),
+    ("ntp", "ntp"),
+    ("ptp", "ptp"),
 ];
 
 /// Captures where a difference from tshark is explained and accepted, with the reason.
