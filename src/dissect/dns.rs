@@ -250,6 +250,7 @@ impl<'a> Message<'a> {
             msg: self.msg,
             at: HEADER_LEN,
             left: (self.qdcount() as usize).min(MAX_ENTRIES),
+            broken: None,
         }
     }
 
@@ -320,14 +321,14 @@ impl<'a> Name<'a> {
             pointers: 0,
             total: 0,
             done: false,
-            complete: false,
+            end: End::Truncated,
         }
     }
 
     /// Appends the name in dotted form: labels joined by `.`, no trailing dot, the root
-    /// as `<Root>`; ASCII letters lower-cased when `lower`. Returns whether the name
-    /// ended properly (a broken name leaves the labels read so far).
-    pub fn write(&self, out: &mut Vec<u8>, lower: bool) -> bool {
+    /// as `<Root>`; ASCII letters lower-cased when `lower`. Returns how the name ended
+    /// (a broken name leaves the labels read so far).
+    pub fn write(&self, out: &mut Vec<u8>, lower: bool) -> End {
         let start = out.len();
         let mut l = self.labels();
         for label in l.by_ref() {
@@ -340,10 +341,10 @@ impl<'a> Name<'a> {
                 out.extend_from_slice(label);
             }
         }
-        if l.complete && out.len() == start {
+        if l.complete() && out.len() == start {
             out.extend_from_slice(b"<Root>");
         }
-        l.complete
+        l.end
     }
 }
 
@@ -355,6 +356,21 @@ impl fmt::Debug for Name<'_> {
     }
 }
 
+/// How reading a name ended.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum End {
+    /// At its zero label.
+    Complete,
+    /// The bytes ended first (or not read to the end yet).
+    Truncated,
+    /// More than 255 bytes of labels.
+    TooLong,
+    /// A pointer forward, into a loop, or one too many.
+    BadPointer,
+    /// An extended or bit-string label (RFC 6891, RFC 2673), which is not read.
+    Extended,
+}
+
 /// The labels of a name.
 pub struct Labels<'a> {
     msg: &'a [u8],
@@ -364,13 +380,18 @@ pub struct Labels<'a> {
     pointers: usize,
     total: usize,
     done: bool,
-    complete: bool,
+    end: End,
 }
 
 impl<'a> Labels<'a> {
     /// Whether the name ended with its zero label (after the iterator is exhausted).
     pub fn complete(&self) -> bool {
-        self.complete
+        self.end == End::Complete
+    }
+
+    /// How the name ended (after the iterator is exhausted).
+    pub fn end(&self) -> End {
+        self.end
     }
 }
 
@@ -384,7 +405,7 @@ impl<'a> Iterator for Labels<'a> {
             };
             match b & 0xc0 {
                 0 if b == 0 => {
-                    self.complete = true;
+                    self.end = End::Complete;
                     break;
                 }
                 0 => {
@@ -392,7 +413,11 @@ impl<'a> Iterator for Labels<'a> {
                     let end = start + b as usize;
                     self.total += 1 + b as usize;
                     let label = self.msg.get(start..end);
-                    if label.is_none() || self.total > MAX_NAME_LEN {
+                    if self.total > MAX_NAME_LEN {
+                        self.end = End::TooLong;
+                        break;
+                    }
+                    if label.is_none() {
                         break;
                     }
                     self.at = end;
@@ -405,14 +430,17 @@ impl<'a> Iterator for Labels<'a> {
                     let target = ((b as usize & 0x3f) << 8) | lo as usize;
                     // Strictly backwards from where this part began: no loops.
                     if target >= self.limit || self.pointers >= MAX_POINTERS {
+                        self.end = End::BadPointer;
                         break;
                     }
                     self.pointers += 1;
                     self.limit = target;
                     self.at = target;
                 }
-                // Extended and bit-string labels (RFC 6891, RFC 2673) are not read.
-                _ => break,
+                _ => {
+                    self.end = End::Extended;
+                    break;
+                }
             }
         }
         self.done = true;
@@ -447,6 +475,15 @@ pub struct Questions<'a> {
     msg: &'a [u8],
     at: usize,
     left: usize,
+    broken: Option<usize>,
+}
+
+impl<'a> Questions<'a> {
+    /// The name of the question that stopped the iterator, when its bytes were there
+    /// but it could not be skipped (an extended label) or its type and class were cut.
+    pub fn broken(&self) -> Option<Name<'a>> {
+        self.broken.map(|at| Name { msg: self.msg, at })
+    }
 }
 
 impl<'a> Iterator for Questions<'a> {
@@ -460,6 +497,7 @@ impl<'a> Iterator for Questions<'a> {
             .and_then(|end| Some((end, be16(self.msg, end)?, be16(self.msg, end + 2)?)));
         let Some((end, qtype, class)) = parsed else {
             // Cut short: stop, leaving `left` above zero.
+            self.broken = (self.at < self.msg.len()).then_some(self.at);
             self.at = self.msg.len();
             return None;
         };
@@ -619,7 +657,7 @@ mod tests {
 
     fn text(n: Name<'_>) -> (String, bool) {
         let mut v = Vec::new();
-        let ok = n.write(&mut v, true);
+        let ok = n.write(&mut v, true) == End::Complete;
         (String::from_utf8(v).unwrap(), ok)
     }
 

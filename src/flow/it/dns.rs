@@ -74,11 +74,45 @@ pub(crate) fn pdu(s: &mut AppState, p: ItProto, b: &[u8], dir: usize) -> Pdu {
     }
 }
 
-/// The name in dotted form, lower-cased, into `buf` (cleared).
-fn name_text<'b>(n: &Name<'_>, buf: &'b mut Vec<u8>) -> &'b [u8] {
+/// The name as tshark prints it, lower-cased, into `buf` (cleared): labels joined by
+/// dots, control bytes escaped C-style (octal where C has no letter), `<Root>`, `<Name too long>`,
+/// `<Unknown extended label>`. None for a name cut short or with a bad pointer.
+pub(crate) fn name_text<'b>(n: &Name<'_>, buf: &'b mut Vec<u8>) -> Option<&'b [u8]> {
     buf.clear();
-    n.write(buf, true);
-    buf
+    match n.write(buf, true) {
+        dns::End::Complete => {}
+        dns::End::TooLong => {
+            buf.clear();
+            buf.extend_from_slice(b"<Name too long>");
+        }
+        dns::End::Extended => {
+            buf.clear();
+            buf.extend_from_slice(b"<Unknown extended label>");
+        }
+        dns::End::Truncated | dns::End::BadPointer => return None,
+    }
+    if buf.iter().any(|&c| c < 0x20 || c == 0x7f) {
+        let raw = std::mem::take(buf);
+        for c in raw {
+            match c {
+                0x07 => buf.extend_from_slice(b"\\a"),
+                0x08 => buf.extend_from_slice(b"\\b"),
+                0x0c => buf.extend_from_slice(b"\\f"),
+                b'\n' => buf.extend_from_slice(b"\\n"),
+                b'\r' => buf.extend_from_slice(b"\\r"),
+                b'\t' => buf.extend_from_slice(b"\\t"),
+                0x0b => buf.extend_from_slice(b"\\v"),
+                c if c < 0x20 || c == 0x7f => buf.extend_from_slice(&[
+                    b'\\',
+                    b'0' + (c >> 6),
+                    b'0' + (c >> 3 & 7),
+                    b'0' + (c & 7),
+                ]),
+                c => buf.push(c),
+            }
+        }
+    }
+    Some(buf)
 }
 
 /// A query type's mnemonic, or `TYPE<n>` (RFC 3597).
@@ -94,12 +128,28 @@ fn notes(s: &mut AppState, p: ItProto, m: &Message<'_>, dir: usize, sender: Opti
     let by_server = dir == 1;
     let mut name = Vec::new();
     let mut first_q: Option<Vec<u8>> = None;
-    for q in m.questions() {
-        let n = name_text(&q.name, &mut name);
+    let mut qs = m.questions();
+    for q in qs.by_ref() {
+        let Some(n) = name_text(&q.name, &mut name) else {
+            continue;
+        };
         s.note("dns_query", by_server, n, type_text(q.qtype).as_bytes());
         if first_q.is_none() {
             first_q = Some(n.to_vec());
         }
+    }
+    // A name that stopped the questions (an extended label): tshark still shows it.
+    let extended = |n: &Name<'_>| {
+        let mut l = n.labels();
+        l.by_ref().for_each(drop);
+        l.end() == dns::End::Extended
+    };
+    if let Some(n) = qs
+        .broken()
+        .filter(extended)
+        .and_then(|q| name_text(&q, &mut name))
+    {
+        s.note("dns_query", by_server, n, b"");
     }
     if !m.is_response() {
         return;
@@ -115,8 +165,10 @@ fn notes(s: &mut AppState, p: ItProto, m: &Message<'_>, dir: usize, sender: Opti
         if r.section != Section::Answer && !(multicast && r.section == Section::Additional) {
             continue;
         }
+        let Some(n) = name_text(&r.name, &mut name) else {
+            continue;
+        };
         if let Some(a) = r.addr() {
-            let n = name_text(&r.name, &mut name);
             s.note("dns_answer", by_server, n, a.to_string().as_bytes());
             if multicast && sender == Some(mapped(a)) {
                 s.note("host_name", by_server, n, b"");
@@ -125,10 +177,9 @@ fn notes(s: &mut AppState, p: ItProto, m: &Message<'_>, dir: usize, sender: Opti
             .target()
             .filter(|_| matches!(r.rtype, Type::CNAME | Type::PTR))
         {
-            let n = name_text(&r.name, &mut name);
-            detail.clear();
-            t.write(&mut detail, true);
-            s.note("dns_answer", by_server, n, &detail);
+            if let Some(d) = name_text(&t, &mut detail) {
+                s.note("dns_answer", by_server, n, d);
+            }
         }
     }
 }
