@@ -46,11 +46,7 @@ impl Conv {
             app: app::candidate(&r.key)
                 .filter(|_| dissect)
                 .map(|(p, server_is_lo, port)| {
-                    let mut a = AppState::new(p, server_is_lo, port);
-                    if let app::AppProto::It(i) = p {
-                        a.it = super::it::initial(i, &r.key, server_is_lo);
-                    }
-                    Box::new(a)
+                    Box::new(super::it::app_state(p, &r.key, server_is_lo, port))
                 }),
         }
     }

@@ -320,6 +320,30 @@ mod tests {
     }
 
     #[test]
+    fn names_as_tshark_prints_them() {
+        let text = |wire: &[u8]| {
+            let mut b = Vec::new();
+            name_text(&Name::at(wire, 0), &mut b).map(|t| String::from_utf8_lossy(t).into_owned())
+        };
+        assert_eq!(text(b"\x04A\x01\rB\x00").as_deref(), Some("a\\001\\rb"));
+        assert_eq!(text(b"\x00").as_deref(), Some("<Root>"));
+        assert_eq!(
+            text(b"\x01a\x41").as_deref(),
+            Some("<Unknown extended label>")
+        );
+        // Cut short, or a pointer forward: no name.
+        assert_eq!(text(b"\x03ab"), None);
+        assert_eq!(text(b"\x01a\xc0\x05\x00\x00"), None);
+        let mut long = Vec::new();
+        for _ in 0..5 {
+            long.push(63);
+            long.extend_from_slice(&[b'x'; 63]);
+        }
+        long.push(0);
+        assert_eq!(text(&long).as_deref(), Some("<Name too long>"));
+    }
+
+    #[test]
     fn truncation_never_panics() {
         let mut a = header(0x8400, [1, 1, 0, 1]);
         a.extend(name("hmi.local"));
