@@ -23,6 +23,15 @@ const DECODED: &[(&str, &str)] = &[
     ("goose", "goose"),
     ("sv", "sv"),
     ("mms", "mms"),
+    ("dns", "dns"),
+    ("mdns", "mdns"),
+    ("llmnr", "llmnr"),
+    ("nbns", "nbns"),
+    ("ssdp", "ssdp"),
+    ("dhcp", "dhcp"),
+    ("dhcpv6", "dhcpv6"),
+    ("ntp", "ntp"),
+    ("ptp", "ptp"),
 ];
 
 /// Captures where a difference from tshark is explained and accepted, with the reason.
@@ -39,6 +48,18 @@ const KNOWN: &[(&str, &str, &str)] = &[
         "iec104",
         "twelve test segments start with garbage bytes; tshark scans forward for 0x68 \
          and decodes what follows, ottr drops a segment that does not start an APDU",
+    ),
+    (
+        "captures/icsnpp-opcua-binary/open62541_client-server_mainloop.pcap",
+        "dns",
+        "frames 1-4 are DNS between two ephemeral ports (63974, 58543) on loopback; \
+         tshark finds them by heuristics, ottr decodes DNS on its registered ports only",
+    ),
+    (
+        "captures/ndpi/someip_sd_sample.pcap",
+        "dns",
+        "the six frames are SOME/IP-SD on UDP 30490 (0xffff 0x8100 service id/method); \
+         tshark's heuristic takes them for malformed DNS, ottr rightly does not",
     ),
 ];
 

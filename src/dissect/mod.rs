@@ -4,16 +4,21 @@
 
 pub mod bacnet;
 pub mod ber;
+pub mod dhcp;
 pub mod dnp3;
+pub mod dns;
 pub mod enip;
 pub mod goose;
 pub mod iec104;
 pub mod mms;
 pub mod modbus;
 pub mod net;
+pub mod ntp;
 pub mod opcua;
 pub mod profinet;
+pub mod ptp;
 pub mod s7comm;
+pub mod ssdp;
 pub mod sv;
 
 /// One operation a PDU performs, as `ot_operations.csv` counts it. Every stream

@@ -45,7 +45,9 @@ impl Conv {
             mac: [None; 2],
             app: app::candidate(&r.key)
                 .filter(|_| dissect)
-                .map(|(p, server_is_lo, port)| Box::new(AppState::new(p, server_is_lo, port))),
+                .map(|(p, server_is_lo, port)| {
+                    Box::new(super::it::app_state(p, &r.key, server_is_lo, port))
+                }),
         }
     }
 

@@ -226,6 +226,33 @@ pub fn candidate(key: &FlowKey) -> Option<(ItProto, bool, u16)> {
 pub enum ItState {
     #[default]
     None,
+    /// DNS, mDNS, LLMNR, NBNS: the transport and the addresses of both sides.
+    Names(dns::Peers),
+}
+
+/// The application state of a new flow of `proto` with key `key` (an IT protocol's
+/// starts with what it needs of the key).
+pub fn app_state(
+    proto: super::app::AppProto,
+    key: &FlowKey,
+    server_is_lo: bool,
+    port: u16,
+) -> AppState {
+    let mut a = AppState::new(proto, server_is_lo, port);
+    if let super::app::AppProto::It(p) = proto {
+        a.it = initial(p, key, server_is_lo);
+    }
+    a
+}
+
+/// The state a new flow of `p` starts with (`server_is_lo` as in `candidate`).
+pub fn initial(p: ItProto, key: &FlowKey, server_is_lo: bool) -> ItState {
+    match p {
+        ItProto::Dns | ItProto::Mdns | ItProto::Llmnr | ItProto::Nbns => {
+            ItState::Names(dns::Peers::new(key, server_is_lo))
+        }
+        _ => ItState::None,
+    }
 }
 
 /// The next PDU of an IT protocol at the start of `b`, in direction `dir` (0 client to
