@@ -12,6 +12,7 @@ pub mod mms;
 pub mod modbus;
 pub mod net;
 pub mod opcua;
+pub mod pnio_cm;
 pub mod profinet;
 pub mod s7comm;
 pub mod sv;
