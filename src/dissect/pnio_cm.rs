@@ -169,6 +169,7 @@ pub mod block {
     pub const AR_BLOCK_REQ: u16 = 0x0101;
     pub const IOD_WRITE_RES: u16 = 0x8008;
     pub const IOD_READ_RES: u16 = 0x8009;
+    pub const AR_SERVER_RES: u16 = 0x8106;
 }
 
 /// One DCE/RPC connectionless PDU, borrowed. Checked once in `parse`.
@@ -447,6 +448,17 @@ impl<'a> Pnio<'a> {
         })
     }
 
+    /// CMResponderStationName of a Connect response's ARServerBlock (0x8106): the
+    /// device's name of station.
+    pub fn responder_name(&self) -> Option<&'a [u8]> {
+        let b = self
+            .blocks()
+            .find(|b| b.block_type == block::AR_SERVER_RES)?;
+        let len = be16(b.content, 0)? as usize;
+        let name = b.content.get(2..)?;
+        Some(name.get(..len).unwrap_or(name))
+    }
+
     /// The ControlCommand of a control or release block (IODControlReq/Res,
     /// IOXControlReq/Res, IODReleaseReq/Res: block types 0x0110..=0x0118 and their
     /// answers): bit 0 PrmEnd, 1 ApplicationReady, 2 Release, 3 Done,
@@ -547,6 +559,7 @@ impl fmt::Debug for Pdu<'_> {
             .field("blocks", &pnio.map(|p| p.blocks().collect::<Vec<_>>()))
             .field("record", &pnio.and_then(|p| p.record()))
             .field("ar", &pnio.and_then(|p| p.ar()))
+            .field("responder", &pnio.and_then(|p| p.responder_name()))
             .field("control", &pnio.and_then(|p| p.control_command()))
             .field("op", &op(self))
             .finish()
@@ -752,6 +765,12 @@ mod tests {
                 (0x101, Some(true), false),
             ]
         );
+        let mut name = 11u16.to_be_bytes().to_vec();
+        name.extend(b"rt-labs-dev");
+        let res = args(false, Some([0; 4]), &block(block::AR_SERVER_RES, &name));
+        let res = pdu(false, 2, 0, pnio_iface(1), 0, 0, 0, &res);
+        let res = parse(&res).unwrap().pnio().unwrap();
+        assert_eq!(res.responder_name(), Some(&b"rt-labs-dev"[..]));
         let connect = parse(&s[0]).unwrap();
         assert_eq!(
             connect.activity().to_string(),

@@ -791,6 +791,10 @@ impl AppState {
                         // The CMInitiator (the sender of the Connect) names itself.
                         self.fact(dir == 1, "name", ar.station_name, frame);
                     }
+                    if let Some(name) = p.pnio().and_then(|x| x.responder_name()) {
+                        // The CMResponder (the sender of the Connect response).
+                        self.fact(dir == 1, "name", name, frame);
+                    }
                     let op = pnio_cm::op(&p);
                     Pdu::Done {
                         len: b.len(),
