@@ -20,6 +20,11 @@
 //! - `bacnet.log`: one line per APDU or network-layer message: the service (or
 //!   Segment-ACK, Reject, Abort, the network message) by name, compared lower-case
 //!   without punctuation.
+//! - `profinet_io_cm.log`: one line per DCE/RPC datagram, only those of flows with
+//!   UDP 34964 on one side (ottr does not follow the dynamic ports the answers and
+//!   the device's calls use). Request/Response/Fault/Reject lines of a first
+//!   fragment by opnum and direction; other packet types by type (ottr's 0x100 +
+//!   packet type), both directions summed.
 //!
 //! Identities: `cip_identity.log` (ListIdentity: vendor id, device type, product code,
 //! revision, serial, product name), `bacnet_discovery.log` (I-Am: device instance,
@@ -105,6 +110,46 @@ const ENDS: [&str; 5] = [
 ];
 
 fn layout(log: &str) -> Option<Vec<&'static str>> {
+    if log == "profinet_io_cm.log" {
+        // The baseline has no ts and uid; then the DCE/RPC header in wire order,
+        // then the fragment-acknowledge body.
+        let mut v = vec![
+            "id.orig_h",
+            "id.orig_p",
+            "id.resp_h",
+            "id.resp_p",
+            "source_h",
+            "source_p",
+            "destination_h",
+            "destination_p",
+            "proto",
+            "version",
+            "packet_type",
+        ];
+        v.extend(["flag"; 9]);
+        v.extend([
+            "integer_representation",
+            "character_representation",
+            "float_representation",
+            "serial_high",
+            "object_uuid",
+            "interface_uuid",
+            "activity_uuid",
+            "server_boot",
+            "interface_version_major",
+            "interface_version_minor",
+            "sequence_num",
+            "operation",
+            "interface_hint",
+            "activity_hint",
+            "length",
+            "fragment_num",
+            "auth_proto",
+            "serial_low",
+        ]);
+        v.extend(["fack"; 7]);
+        return Some(v);
+    }
     let rest: &[&str] = match log {
         "modbus.log" => &["func", "exception"],
         "enip.log" => &[
@@ -249,6 +294,37 @@ fn dnp3_code(name: &str) -> u16 {
     }
 }
 
+/// ICSNPP's PNIO operation names: the opnum.
+fn pnio_opnum(name: &str) -> u16 {
+    match name {
+        "Connect" => 0,
+        "Release" => 1,
+        "Read" => 2,
+        "Write" => 3,
+        "Control" => 4,
+        "Read Implicit" => 5,
+        _ => panic!("unknown PNIO operation {name}"),
+    }
+}
+
+/// ICSNPP's DCE/RPC packet type names: the type (C706 12.5.3.1).
+fn dcerpc_packet_type(name: &str) -> u16 {
+    match name {
+        "Request" => 0,
+        "Ping" => 1,
+        "Response" => 2,
+        "Fault" => 3,
+        "Working" => 4,
+        "No call Response to Ping" => 5,
+        "Reject" => 6,
+        "Acknowledge" => 7,
+        "Cancel" => 8,
+        "Fragment Acknowledge" => 9,
+        "Cancel Acknowledge" => 10,
+        _ => panic!("unknown DCE/RPC packet type {name}"),
+    }
+}
+
 /// The operations a log names, counted: key "protocol direction value".
 fn log_ops(log: &str, rows: &[Row]) -> Option<BTreeMap<String, u64>> {
     let mut m = BTreeMap::new();
@@ -309,6 +385,21 @@ fn log_ops(log: &str, rows: &[Row]) -> Option<BTreeMap<String, u64>> {
                     (Some(s), _) => add(format!("bacnet * {}", norm(s))),
                     (None, Some(t)) if t == "SEGMENT_ACK" => add("bacnet * segmentack".into()),
                     _ => {}
+                }
+            }
+        }
+        "profinet_io_cm.log" => {
+            for r in rows {
+                if r["id.orig_p"] != "34964" && r["id.resp_p"] != "34964" {
+                    continue;
+                }
+                match dcerpc_packet_type(&r["packet_type"]) {
+                    t @ (0 | 2 | 3 | 6) if r["fragment_num"] == "0" => {
+                        let dir = if t == 0 { "request" } else { "response" };
+                        add(format!("profinet_cm {dir} {}", pnio_opnum(&r["operation"])));
+                    }
+                    0 | 2 | 3 | 6 => {}
+                    t => add(format!("profinet_cm * {}", 0x100 + t)),
                 }
             }
         }
@@ -388,6 +479,10 @@ fn ottr_ops(log: &str, o: &Ottr) -> BTreeMap<String, u64> {
             ("bacnet.log", "bacnet") if !(0x200..0x300).contains(&code) => {
                 format!("bacnet * {}", norm(name))
             }
+            ("profinet_io_cm.log", "profinet_cm") if (0x100..0x200).contains(&code) => {
+                format!("profinet_cm * {code}")
+            }
+            ("profinet_io_cm.log", "profinet_cm") => format!("profinet_cm {dir} {code}"),
             _ => continue,
         };
         *m.entry(key).or_insert(0) += pdus;

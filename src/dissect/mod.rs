@@ -15,6 +15,7 @@ pub mod modbus;
 pub mod net;
 pub mod ntp;
 pub mod opcua;
+pub mod pnio_cm;
 pub mod profinet;
 pub mod ptp;
 pub mod s7comm;

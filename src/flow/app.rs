@@ -7,7 +7,9 @@ use super::notes::{At, Notes};
 use super::stream::Stream;
 use super::timing::{FlowTiming, Timing};
 use super::FlowKey;
-use crate::dissect::{bacnet, dnp3, enip, iec104, mms, modbus, opcua, s7comm, Op, OpClass};
+use crate::dissect::{
+    bacnet, dnp3, enip, iec104, mms, modbus, opcua, pnio_cm, s7comm, Op, OpClass,
+};
 
 /// A decoded application protocol of a flow.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -27,6 +29,8 @@ pub enum AppProto {
     Bacnet,
     /// OPC UA binary (UA TCP / Secure Conversation).
     OpcUa,
+    /// PROFINET IO context management: DCE/RPC connectionless on UDP 34964.
+    PnioCm,
     /// An IT protocol (`flow::it`).
     It(ItProto),
 }
@@ -44,6 +48,7 @@ impl AppProto {
             AppProto::Bacnet => "bacnet",
             AppProto::It(p) => p.id(),
             AppProto::OpcUa => "opcua",
+            AppProto::PnioCm => "profinet_cm",
         }
     }
 
@@ -61,6 +66,7 @@ impl AppProto {
             AppProto::It(p) => p.codes(),
             AppProto::OpcUa => (opcua::function_name, opcua::function_class),
             AppProto::Mms => (mms::function_name, mms::function_class),
+            AppProto::PnioCm => (pnio_cm::function_name, pnio_cm::function_class),
         }
     }
 
@@ -84,7 +90,7 @@ impl AppProto {
             AppProto::Bacnet => bacnet::unit_text(unit),
             AppProto::It(_) if unit == 0 => String::new(),
             AppProto::It(_) => unit.to_string(),
-            AppProto::OpcUa => String::new(),
+            AppProto::OpcUa | AppProto::PnioCm => String::new(),
         }
     }
 }
@@ -404,7 +410,7 @@ pub struct OpId {
 pub fn candidate(key: &FlowKey) -> Option<(AppProto, bool, u16)> {
     // The registered ports of each protocol, per transport; a flow counts as decoded
     // only once its bytes parse.
-    const PORTS: [(u8, u16, u16, AppProto); 10] = [
+    const PORTS: [(u8, u16, u16, AppProto); 11] = [
         (17, 47808, 47823, AppProto::Bacnet),
         (6, 44818, 44818, AppProto::Enip),
         (17, 44818, 44818, AppProto::Enip),
@@ -415,6 +421,7 @@ pub fn candidate(key: &FlowKey) -> Option<(AppProto, bool, u16)> {
         (6, 20000, 20000, AppProto::Dnp3),
         (17, 20000, 20000, AppProto::Dnp3),
         (6, 4840, 4840, AppProto::OpcUa),
+        (17, 34964, 34964, AppProto::PnioCm),
     ];
     PORTS
         .iter()
@@ -774,6 +781,30 @@ impl AppState {
                     counts: true,
                 },
                 Err(iec104::Error::Short { .. }) => Pdu::Short,
+                Err(_) => Pdu::NotMine,
+            },
+            // One datagram is one PDU; a multi-fragment call counts on its first
+            // fragment (`pnio_cm::op`).
+            AppProto::PnioCm => match pnio_cm::parse(b) {
+                Ok(p) => {
+                    if let Some(ar) = p.pnio().and_then(|x| x.ar()) {
+                        // The CMInitiator (the sender of the Connect) names itself.
+                        self.fact(dir == 1, "name", ar.station_name, frame);
+                    }
+                    if let Some(name) = p.pnio().and_then(|x| x.responder_name()) {
+                        // The CMResponder (the sender of the Connect response).
+                        self.fact(dir == 1, "name", name, frame);
+                    }
+                    let op = pnio_cm::op(&p);
+                    Pdu::Done {
+                        len: b.len(),
+                        txn: op
+                            .filter(|o| o.function < pnio_cm::PACKET_BASE)
+                            .map(|_| p.txn()),
+                        op,
+                        counts: true,
+                    }
+                }
                 Err(_) => Pdu::NotMine,
             },
         }
