@@ -5,6 +5,7 @@
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use super::endpoints::{Addr, Endpoint};
+use crate::flow::arp::ArpBinding;
 use crate::flow::l2::{L2App, L2Flow};
 use crate::flow::Conv;
 
@@ -30,13 +31,29 @@ pub struct Asset {
 /// protocol; the server side of a flow is the one its decoder identified, or the
 /// answering side of a TCP handshake for a port-only match. `l2` are the link-layer
 /// flows: their sender is the asset with that MAC (its MAC-only row, else the first
-/// IP endpoint seen with that MAC).
+/// IP endpoint seen with that MAC). An IPv4 asset without a MAC takes the one ARP
+/// bound to it first (`arp` in address order).
 pub fn build(
     endpoints: &[Endpoint],
     convs: &[Conv],
     conv_app: &[Option<String>],
     l2: &[L2Flow],
+    arp: &[ArpBinding],
 ) -> Vec<Asset> {
+    let mut arp_mac: HashMap<[u8; 4], (u32, u64, [u8; 6])> = HashMap::new();
+    for b in arp {
+        let e = arp_mac
+            .entry(b.ip)
+            .or_insert((b.first_frame.0, b.first_frame.1, b.mac));
+        *e = (*e).min((b.first_frame.0, b.first_frame.1, b.mac));
+    }
+    let mac_of = |e: &Endpoint| match e.addr {
+        Addr::Ip(a, false) if e.mac.is_none() => {
+            let v4 = [a[12], a[13], a[14], a[15]];
+            arp_mac.get(&v4).map(|x| x.2)
+        }
+        _ => e.mac,
+    };
     let mut by_ip: HashMap<([u8; 16], bool), usize> = HashMap::new();
     let mut by_mac: HashMap<[u8; 6], usize> = HashMap::new();
     for (i, e) in endpoints.iter().enumerate() {
@@ -45,7 +62,7 @@ pub fn build(
         }
     }
     for (i, e) in endpoints.iter().enumerate() {
-        if let (Addr::Ip(..), Some(m)) = (&e.addr, e.mac) {
+        if let (Addr::Ip(..), Some(m)) = (&e.addr, mac_of(e)) {
             by_mac.entry(m).or_insert(i);
         }
     }
@@ -56,8 +73,10 @@ pub fn build(
             if let Addr::Ip(a, v6) = e.addr {
                 by_ip.insert((a, v6), i);
             }
+            let mut endpoint = e.clone();
+            endpoint.mac = mac_of(e);
             Asset {
-                endpoint: e.clone(),
+                endpoint,
                 protocols_served: BTreeSet::new(),
                 protocols_used: BTreeSet::new(),
                 identity: BTreeMap::new(),
@@ -105,6 +124,10 @@ pub fn build(
         let Some(&i) = by_mac.get(&f.key.src) else {
             continue;
         };
+        if f.key.app == L2App::Arp {
+            // Every host speaks ARP: it says nothing of what the asset serves.
+            continue;
+        }
         let proto = f.key.app.id();
         let a = &mut assets[i];
         // Publishers and responders serve; a DCP requester uses.

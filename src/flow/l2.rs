@@ -1,16 +1,20 @@
-//! Link-layer industrial flows: PROFINET RT and DCP, IEC 61850 GOOSE and Sampled
-//! Values. A flow is one (source MAC, destination MAC, VLAN, protocol); every frame of
-//! a flow goes to one shard and is seen there in frame order, so GOOSE state and
-//! sequence numbers can be checked. Each flow keeps its operations (as IP flows do,
-//! see `app::record`), the identity its sender disclosed, and per GOOSE control block
-//! the last stNum/sqNum with counts of sequence anomalies and test frames.
+//! Link-layer flows: PROFINET RT and DCP, IEC 61850 GOOSE and Sampled Values, PTP
+//! over Ethernet, and the discovery protocols ARP, LLDP and CDP. A flow is one (source
+//! MAC, destination MAC, VLAN, protocol); every frame of a flow goes to one shard and
+//! is seen there in frame order, so GOOSE state and sequence numbers can be checked.
+//! Each flow keeps its operations (as IP flows do, see `app::record`), the identity its
+//! sender disclosed (LLDP and CDP: name, model, port...), and per GOOSE control block
+//! the last stNum/sqNum with counts of sequence anomalies and test frames. A shard's
+//! ARP bindings (`super::arp`, routed by address rather than by flow) live beside its
+//! flows.
 
 use std::hash::BuildHasher;
 
 use hashbrown::HashTable;
 
 use super::app::{record, OpId, OpStat};
-use crate::dissect::{goose, profinet, sv, OpClass};
+use super::arp::{ArpBinding, ArpRec, ArpTable};
+use crate::dissect::{cdp, goose, lldp, profinet, ptp, sv, OpClass};
 
 /// A link-layer protocol this module decodes. PROFINET is split by frame id class
 /// (DCP, alarms, PTCP) as the ethertype names it; the rest of 0x8892 is `ProfinetRt`.
@@ -22,6 +26,11 @@ pub enum L2App {
     ProfinetPtcp,
     Goose,
     Sv,
+    Arp,
+    Lldp,
+    Cdp,
+    /// PTP over Ethernet (ethertype 0x88f7).
+    Ptp,
 }
 
 impl L2App {
@@ -33,13 +42,20 @@ impl L2App {
             L2App::ProfinetPtcp => "profinet_ptcp",
             L2App::Goose => "goose",
             L2App::Sv => "sv",
+            L2App::Arp => "arp",
+            L2App::Lldp => "lldp",
+            L2App::Cdp => "cdp",
+            L2App::Ptp => "ptp",
         }
     }
 
     /// Whether it rides on the PROFINET RT frame (counted under `profinet_rt` too, as
     /// tshark's `pn_rt` holds DCP, PTCP and alarms).
     pub fn is_profinet(self) -> bool {
-        !matches!(self, L2App::Goose | L2App::Sv)
+        matches!(
+            self,
+            L2App::ProfinetDcp | L2App::ProfinetRt | L2App::ProfinetAlarm | L2App::ProfinetPtcp
+        )
     }
 
     pub fn function_name(self, code: u16) -> &'static str {
@@ -47,6 +63,9 @@ impl L2App {
             L2App::ProfinetDcp => profinet::dcp_function_name(code),
             L2App::Goose => goose::function_name(code),
             L2App::Sv => sv::function_name(code),
+            L2App::Ptp => ptp::function_name(code),
+            // Discovery frames are not operations.
+            L2App::Arp | L2App::Lldp | L2App::Cdp => "",
             _ => profinet::rt_function_name(code),
         }
     }
@@ -56,14 +75,18 @@ impl L2App {
             L2App::ProfinetDcp => profinet::dcp_function_class(code),
             L2App::Goose => goose::function_class(code),
             L2App::Sv => sv::function_class(code),
+            L2App::Ptp => ptp::function_class(code),
+            L2App::Arp | L2App::Lldp | L2App::Cdp => OpClass::Other,
             _ => profinet::rt_function_class(code),
         }
     }
 
-    /// The APPID of GOOSE and SV in hex, as IEC 61850 writes it; PROFINET has none.
+    /// The APPID of GOOSE and SV in hex, as IEC 61850 writes it; the PTP domain;
+    /// PROFINET has none.
     pub fn unit_text(self, unit: u64) -> String {
         match self {
             L2App::Goose | L2App::Sv => format!("0x{unit:04x}"),
+            L2App::Ptp => unit.to_string(),
             _ => String::new(),
         }
     }
@@ -76,6 +99,10 @@ pub fn classify(l2_name: &str, payload: &[u8]) -> Option<L2App> {
     match l2_name {
         "goose" => goose::parse(payload).ok().map(|_| L2App::Goose),
         "sv" => sv::parse(payload).ok().map(|_| L2App::Sv),
+        "arp" => crate::dissect::arp::parse(payload).ok().map(|_| L2App::Arp),
+        "lldp" => lldp::parse(payload).ok().map(|_| L2App::Lldp),
+        "cdp" => cdp::parse(payload).ok().map(|_| L2App::Cdp),
+        "ptp" => ptp::parse(payload).ok().map(|_| L2App::Ptp),
         n if n.starts_with("profinet") => {
             let f = profinet::parse(payload).ok()?;
             use profinet::FrameClass as C;
@@ -122,8 +149,10 @@ pub struct L2Rec {
 /// A fact the sender of a flow disclosed about itself.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct L2Fact {
-    /// `name`, `vendor`, `product`, `model`, `device_role`, `ip`, `goose_gocb_ref`,
-    /// `goose_dat_set`, `goose_go_id`, `sv_id`.
+    /// `name`, `vendor`, `product`, `model`, `firmware`, `device_role`, `ip`,
+    /// `goose_gocb_ref`, `goose_dat_set`, `goose_go_id`, `sv_id`; from LLDP and CDP
+    /// also `port`, `capabilities`, `mgmt_ip`, `native_vlan`; from PTP `ptp_clock_id`,
+    /// `ptp_domain`, `ptp_grandmaster`.
     pub field: &'static str,
     /// Text from the capture: bounded, control characters replaced.
     pub value: String,
@@ -171,6 +200,14 @@ pub struct L2Flow {
     pub goose: Vec<GooseStream>,
     /// Test/simulation frames (GOOSE and SV).
     pub test_frames: u64,
+}
+
+/// The first non-empty line (a CDP software version or a system description is
+/// several lines; the first names the product and version).
+fn first_line(raw: &[u8]) -> &[u8] {
+    raw.split(|&c| c == b'\n' || c == b'\r')
+        .find(|l| l.iter().any(|c| !c.is_ascii_whitespace()))
+        .unwrap_or(&[])
 }
 
 fn text(raw: &[u8]) -> String {
@@ -249,6 +286,36 @@ impl L2Flow {
                     }
                 }
             }
+            // Bindings are kept by address (`super::arp`); the flow only counts.
+            L2App::Arp => {}
+            L2App::Lldp => {
+                if let Ok(v) = lldp::parse(payload) {
+                    self.lldp_identity(&v.info(), frame);
+                }
+            }
+            L2App::Cdp => {
+                if let Ok(v) = cdp::parse(payload) {
+                    self.cdp_identity(&v.info(), frame);
+                }
+            }
+            L2App::Ptp => {
+                if let Ok(v) = ptp::parse(payload) {
+                    self.op(ptp::op(&v), ts_ns, frame);
+                    self.fact(
+                        "ptp_clock_id",
+                        ptp::clock_text(&v.clock_identity()).as_bytes(),
+                        frame,
+                    );
+                    self.fact("ptp_domain", v.domain().to_string().as_bytes(), frame);
+                    if let Some(a) = v.announce() {
+                        self.fact(
+                            "ptp_grandmaster",
+                            ptp::clock_text(&a.grandmaster).as_bytes(),
+                            frame,
+                        );
+                    }
+                }
+            }
             _ => {
                 if let Ok(f) = profinet::parse(payload) {
                     match f.dcp() {
@@ -260,6 +327,57 @@ impl L2Flow {
                     }
                 }
             }
+        }
+    }
+
+    /// What an LLDP sender says it is (802.1AB basic TLVs).
+    fn lldp_identity(&mut self, i: &lldp::Info<'_>, frame: (u32, u64)) {
+        if let Some(n) = i.system_name {
+            self.fact("name", n, frame);
+        }
+        if let Some(d) = i.system_description {
+            self.fact("model", first_line(d), frame);
+        }
+        if let Some(p) = i.port_text() {
+            self.fact("port", p.as_bytes(), frame);
+        }
+        if let Some((supported, enabled)) = i.capabilities {
+            // Enabled ones; a device enabling none still says what it is.
+            let bits = if enabled != 0 { enabled } else { supported };
+            self.fact(
+                "capabilities",
+                lldp::capability_names(bits).as_bytes(),
+                frame,
+            );
+        }
+        if let Some(ip) = i.management_address.and_then(|a| a.ip_text()) {
+            self.fact("mgmt_ip", ip.as_bytes(), frame);
+        }
+    }
+
+    /// What a CDP sender says it is.
+    fn cdp_identity(&mut self, i: &cdp::Info<'_>, frame: (u32, u64)) {
+        if let Some(n) = i.device_id {
+            self.fact("name", n, frame);
+        }
+        if let Some(p) = i.platform {
+            self.fact("model", p, frame);
+        }
+        if let Some(v) = i.software_version {
+            self.fact("firmware", first_line(v), frame);
+        }
+        if let Some(p) = i.port_id {
+            self.fact("port", p, frame);
+        }
+        if let Some(c) = i.capabilities {
+            self.fact("capabilities", cdp::capability_names(c).as_bytes(), frame);
+        }
+        let ip = i.management_address.or(i.address).and_then(|a| a.ip_text());
+        if let Some(ip) = ip {
+            self.fact("mgmt_ip", ip.as_bytes(), frame);
+        }
+        if let Some(v) = i.native_vlan {
+            self.fact("native_vlan", v.to_string().as_bytes(), frame);
         }
     }
 
@@ -459,10 +577,11 @@ impl L2OpKey {
     }
 }
 
-/// The link-layer flows one shard owns.
+/// The link-layer flows one shard owns, and the ARP bindings of its addresses.
 #[derive(Default)]
 pub struct L2Table {
     table: HashTable<L2Flow>,
+    arp: ArpTable,
 }
 
 impl L2Table {
@@ -484,8 +603,18 @@ impl L2Table {
         f.frame(data.get(s..e).unwrap_or(&[]), r.ts_ns, frame, r.wire_len);
     }
 
+    /// Counts one ARP claim or question about an address this shard owns.
+    pub fn update_arp(&mut self, r: &ArpRec, capture: u32, frame_offset: u64) {
+        self.arp.update(r, capture, frame_offset);
+    }
+
     pub fn into_flows(self) -> Vec<L2Flow> {
-        self.table.into_iter().collect()
+        self.into_parts().0
+    }
+
+    /// The flows and the ARP bindings (both unordered).
+    pub fn into_parts(self) -> (Vec<L2Flow>, Vec<ArpBinding>) {
+        (self.table.into_iter().collect(), self.arp.into_bindings())
     }
 }
 
