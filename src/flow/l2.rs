@@ -202,12 +202,31 @@ pub struct L2Flow {
     pub test_frames: u64,
 }
 
-/// The first non-empty line (a CDP software version or a system description is
-/// several lines; the first names the product and version).
-fn first_line(raw: &[u8]) -> &[u8] {
+fn lines(raw: &[u8]) -> impl Iterator<Item = &[u8]> {
     raw.split(|&c| c == b'\n' || c == b'\r')
-        .find(|l| l.iter().any(|c| !c.is_ascii_whitespace()))
-        .unwrap_or(&[])
+        .filter(|l| l.iter().any(|c| !c.is_ascii_whitespace()))
+}
+
+/// The first non-empty line (a system description may be several lines).
+fn first_line(raw: &[u8]) -> &[u8] {
+    lines(raw).next().unwrap_or(&[])
+}
+
+/// The first line that names a version, else the first line: Cisco software versions
+/// start with a line like "Cisco Internetwork Operating System Software".
+fn version_line(raw: &[u8]) -> &[u8] {
+    lines(raw)
+        .find(|l| l.windows(7).any(|w| w.eq_ignore_ascii_case(b"version")))
+        .unwrap_or(first_line(raw))
+}
+
+/// An address worth naming as a management address (not 0.0.0.0 or ::).
+fn mgmt_ip(a: Option<lldp::Address<'_>>) -> Option<String> {
+    match a? {
+        lldp::Address::V4(x) if x == [0; 4] => None,
+        lldp::Address::V6(x) if x == [0; 16] => None,
+        a => a.ip_text(),
+    }
 }
 
 fn text(raw: &[u8]) -> String {
@@ -338,7 +357,9 @@ impl L2Flow {
         if let Some(d) = i.system_description {
             self.fact("model", first_line(d), frame);
         }
-        if let Some(p) = i.port_text() {
+        // A port id that is the sender's own MAC names no port.
+        let own_mac = i.port_id.is_some_and(|p| p.value == self.key.src);
+        if let Some(p) = i.port_text().filter(|_| !own_mac) {
             self.fact("port", p.as_bytes(), frame);
         }
         if let Some((supported, enabled)) = i.capabilities {
@@ -350,7 +371,7 @@ impl L2Flow {
                 frame,
             );
         }
-        if let Some(ip) = i.management_address.and_then(|a| a.ip_text()) {
+        if let Some(ip) = mgmt_ip(i.management_address) {
             self.fact("mgmt_ip", ip.as_bytes(), frame);
         }
     }
@@ -364,7 +385,7 @@ impl L2Flow {
             self.fact("model", p, frame);
         }
         if let Some(v) = i.software_version {
-            self.fact("firmware", first_line(v), frame);
+            self.fact("firmware", version_line(v), frame);
         }
         if let Some(p) = i.port_id {
             self.fact("port", p, frame);
@@ -372,8 +393,7 @@ impl L2Flow {
         if let Some(c) = i.capabilities {
             self.fact("capabilities", cdp::capability_names(c).as_bytes(), frame);
         }
-        let ip = i.management_address.or(i.address).and_then(|a| a.ip_text());
-        if let Some(ip) = ip {
+        if let Some(ip) = mgmt_ip(i.management_address).or_else(|| mgmt_ip(i.address)) {
             self.fact("mgmt_ip", ip.as_bytes(), frame);
         }
         if let Some(v) = i.native_vlan {
@@ -796,6 +816,75 @@ mod tests {
         );
         assert_eq!(classify("profinet_rt", &[0xc0]), None);
         assert_eq!(classify("lldp", &[0; 40]), None);
+    }
+
+    fn facts(f: &L2Flow) -> Vec<(&'static str, &str)> {
+        f.facts
+            .iter()
+            .map(|x| (x.field, x.value.as_str()))
+            .collect()
+    }
+
+    #[test]
+    fn discovery_and_time_facts() {
+        let f = feed(L2App::Lldp, &[crate::dissect::lldp::tests::lldpdu()]);
+        assert_eq!(
+            facts(&f),
+            vec![
+                ("name", "scalance-x204"),
+                (
+                    "model",
+                    "SCALANCE X204-2, 6GK5 204-2BB10-2AA3, HW: 1, FW: V5.2.1"
+                ),
+                ("port", "port-003"),
+                ("capabilities", "bridge"),
+                ("mgmt_ip", "192.168.0.10"),
+            ]
+        );
+        assert!(f.ops.is_empty(), "discovery frames are not operations");
+        let f = feed(L2App::Cdp, &[crate::dissect::cdp::tests::packet()]);
+        assert_eq!(
+            facts(&f),
+            vec![
+                ("name", "sw-core-1.plant.local"),
+                ("model", "cisco WS-C2960-24TT-L"),
+                (
+                    "firmware",
+                    "Cisco IOS Software, C2960 Software (C2960-LANBASEK9-M), Version 12.2(55)SE5"
+                ),
+                ("port", "GigabitEthernet0/1"),
+                ("capabilities", "switch,igmp"),
+                ("mgmt_ip", "10.1.2.4"),
+                ("native_vlan", "10"),
+            ]
+        );
+        use crate::dissect::ptp::tests::message;
+        let f = feed(
+            L2App::Ptp,
+            &[message(0, 24), message(0xb, 24), message(8, 24)],
+        );
+        assert_eq!(
+            facts(&f),
+            vec![
+                ("ptp_clock_id", "00:1b:19:ff:fe:00:00:01"),
+                ("ptp_domain", "24"),
+                ("ptp_grandmaster", "ec:46:70:ff:fe:0a:0b:0c"),
+            ]
+        );
+        let rows: Vec<_> = f
+            .op_rows()
+            .map(|(k, s)| (k.function_name(), k.unit_text(), s.pdus))
+            .collect();
+        assert_eq!(rows.len(), 3);
+        assert!(rows.contains(&("Announce", "24".to_string(), 1)));
+        assert_eq!(classify("ptp", &message(0, 0)), Some(L2App::Ptp));
+        assert_eq!(classify("cdp", &[2, 180]), None);
+        assert_eq!(first_line(b"\r\n  \nIOS\nx"), b"IOS");
+        assert_eq!(
+            version_line(b"Cisco IOS\nC2940, Version 12.1\n"),
+            b"C2940, Version 12.1"
+        );
+        assert_eq!(version_line(b"Hirschmann MAR"), b"Hirschmann MAR");
     }
 
     #[test]
