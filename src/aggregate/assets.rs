@@ -159,3 +159,59 @@ pub fn build(
 fn profinet_hello() -> u16 {
     crate::dissect::profinet::ServiceId::HELLO.0 as u16
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ip4(a: [u8; 4]) -> Addr {
+        let mut b = [0; 16];
+        b[10] = 0xff;
+        b[11] = 0xff;
+        b[12..].copy_from_slice(&a);
+        Addr::Ip(b, false)
+    }
+
+    fn binding(ip: [u8; 4], mac: [u8; 6], frame: u64) -> ArpBinding {
+        ArpBinding {
+            ip,
+            vlan: 0,
+            mac,
+            first_ts: 0,
+            last_ts: 0,
+            first_frame: (0, frame),
+            frames: 1,
+            gratuitous: 0,
+            took_over: 0,
+            conflict: false,
+        }
+    }
+
+    #[test]
+    fn arp_gives_a_mac_to_an_asset_without_one() {
+        let e = |addr, mac| Endpoint {
+            addr,
+            mac,
+            sent: Default::default(),
+            received: Default::default(),
+            first_ts: 0,
+            last_ts: 0,
+            protocols: Default::default(),
+        };
+        let own = [2, 0, 0, 0, 0, 1];
+        let endpoints = [
+            e(ip4([10, 0, 0, 1]), None),
+            e(ip4([10, 0, 0, 2]), Some(own)),
+            e(ip4([10, 0, 0, 3]), None),
+        ];
+        let arp = [
+            binding([10, 0, 0, 1], [2, 0, 0, 0, 0, 9], 7),
+            binding([10, 0, 0, 1], [2, 0, 0, 0, 0, 8], 3),
+            binding([10, 0, 0, 2], [2, 0, 0, 0, 0, 7], 1),
+        ];
+        let a = build(&endpoints, &[], &[], &[], &arp);
+        let macs: Vec<_> = a.iter().map(|x| x.endpoint.mac).collect();
+        // The first binding by frame; a MAC of the asset's own frames stays.
+        assert_eq!(macs, vec![Some([2, 0, 0, 0, 0, 8]), Some(own), None]);
+    }
+}
