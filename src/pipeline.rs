@@ -25,8 +25,9 @@ use crate::capture::{CaptureError, Format};
 use crate::catalog::Catalog;
 use crate::dissect::net::{self, Outcome, Packet};
 use crate::flow::app::{candidate, Hint, OpKey, OpStat};
+use crate::flow::arp::{self, ArpBinding, ArpRec};
 use crate::flow::frag::{FragKey, FragRec, Reassembler};
-use crate::flow::l2::{self, L2Flow, L2Key, L2OpKey, L2Rec};
+use crate::flow::l2::{self, L2App, L2Flow, L2Key, L2OpKey, L2Rec};
 use crate::flow::timing::Timing;
 use crate::flow::{shard_of, Conv, FlowKey, FlowRec, ShardTable};
 
@@ -122,6 +123,8 @@ pub struct Analysis {
     pub l2: Vec<L2Flow>,
     /// Their operations, derived by [`Analysis::finish`].
     pub l2_ops: Vec<(L2OpKey, OpStat)>,
+    /// ARP bindings, by address, VLAN, then first frame.
+    pub arp: Vec<ArpBinding>,
     pub frag_dropped: u64,
     pub frag_pending: u64,
     pub stages: Vec<StageTime>,
@@ -143,6 +146,7 @@ impl Analysis {
             timing: Vec::new(),
             l2: Vec::new(),
             l2_ops: Vec::new(),
+            arp: Vec::new(),
             frag_dropped: 0,
             frag_pending: 0,
             stages: Vec::new(),
@@ -179,7 +183,13 @@ impl Analysis {
             e.vendor = e.mac.and_then(|m| catalog.oui.vendor(&m)).map(String::from);
         }
         self.protocols = protocols::build(&self.convs, catalog, &self.counters, &self.l2);
-        self.assets = assets::build(&self.endpoints, &self.convs, &self.conv_app, &self.l2);
+        self.assets = assets::build(
+            &self.endpoints,
+            &self.convs,
+            &self.conv_app,
+            &self.l2,
+            &self.arp,
+        );
         self.l2_ops = l2::op_rows(&self.l2);
     }
 
@@ -233,6 +243,12 @@ impl Analysis {
                 .enumerate()
                 .map(|(i, a)| (i as u32, a.l2.as_slice())),
         );
+        a.arp = arp::rollup(
+            parts
+                .iter()
+                .enumerate()
+                .map(|(i, a)| (i as u32, a.arp.as_slice())),
+        );
         a.frag_dropped = frag_dropped;
         a.frag_pending = frag_pending;
         a
@@ -262,6 +278,8 @@ struct ChunkOut {
     per_shard: Vec<Vec<FlowRec>>,
     /// Decoded link-layer frames per shard (empty vectors allocate nothing).
     l2: Vec<Vec<L2Rec>>,
+    /// ARP records per shard of their address.
+    arp: Vec<Vec<ArpRec>>,
     frags: Vec<FragRec>,
     /// Records in the chunk.
     frames: u64,
@@ -482,12 +500,14 @@ fn analyze_in_pool(paths: &[PathBuf], opts: &Options) -> Analysis {
     let mut ops: Vec<(OpKey, OpStat)> = Vec::new();
     let mut timing: Vec<(OpKey, Timing)> = Vec::new();
     let mut l2_flows: Vec<L2Flow> = Vec::new();
+    let mut arp_bindings: Vec<ArpBinding> = Vec::new();
     for s in shards {
-        let (c, o, t, l) = s.into_parts();
+        let (c, o, t, l, b) = s.into_parts();
         convs.extend(c);
         ops.extend(o);
         timing.extend(t);
         l2_flows.extend(l);
+        arp_bindings.extend(b);
     }
     sort_convs(&mut convs);
     l2::sort_flows(&mut l2_flows);
@@ -502,6 +522,7 @@ fn analyze_in_pool(paths: &[PathBuf], opts: &Options) -> Analysis {
     a.ops = ops;
     a.timing = timing;
     a.l2 = l2_flows;
+    a.arp = arp::finish(arp_bindings);
     a.frag_dropped = reasm.dropped;
     a.frag_pending = reasm.pending() as u64;
     a.stages = vec![t_scan, t_decode, t_flow, t_merge, t_hash];
@@ -637,6 +658,9 @@ impl FlowState<'_> {
                 for r in &out.l2[i] {
                     s.update_l2(r, ci, off, data);
                 }
+                for r in &out.arp[i] {
+                    s.update_arp(r, ci, off);
+                }
             }
             for l in late_it {
                 s.update(l, ci, 0, &[]);
@@ -691,6 +715,7 @@ fn work_chunk(
             v
         },
         l2: (0..nshards).map(|_| Vec::new()).collect(),
+        arp: (0..nshards).map(|_| Vec::new()).collect(),
         frags: Vec::new(),
         frames: 0,
         clean: true,
@@ -804,6 +829,11 @@ fn work_chunk(
                         app,
                     };
                     let hash = key.hash();
+                    if app == L2App::Arp {
+                        for r in arp::records(p.l2_payload, p.vlan, frame, rec.ts_ns) {
+                            out.arp[shard_of(r.hash(), nshards)].push(r);
+                        }
+                    }
                     out.l2[shard_of(hash, nshards)].push(L2Rec {
                         key,
                         hash,

@@ -15,7 +15,7 @@ use crate::capture::source::Source;
 use crate::catalog::Catalog;
 use crate::cli::AnalyzeArgs;
 use crate::pipeline::{self, Analysis, CaptureReport, Options};
-use crate::report::{csv_out, it_csv, json_out};
+use crate::report::{csv_out, it_csv, json_out, l2_csv};
 
 /// Extensions that mark a file as meant to be a capture when walking directories.
 const CAPTURE_EXTS: [&str; 6] = ["pcap", "pcapng", "cap", "dmp", "pcap0", "ntar"];
@@ -148,6 +148,7 @@ fn write_all(
     csv_out::timing(&dir.join("ot_timing.csv"), a)?;
     csv_out::assets(&dir.join("assets.csv"), a, digits)?;
     json_out::assets(&dir.join("assets.json"), a, digits)?;
+    l2_csv::arp(&dir.join("arp.csv"), a, digits)?;
     it_csv::observations(&dir.join("observations.csv"), a, digits)?;
     it_csv::sensitive_hits(
         &dir.join("sensitive_hits_redacted.csv"),

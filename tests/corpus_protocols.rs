@@ -31,6 +31,9 @@ const DECODED: &[(&str, &str)] = &[
     ("dhcp", "dhcp"),
     ("dhcpv6", "dhcpv6"),
     ("ntp", "ntp"),
+    ("arp", "arp"),
+    ("lldp", "lldp"),
+    ("cdp", "cdp"),
     ("ptp", "ptp"),
 ];
 

@@ -31,12 +31,12 @@ fuzz_target!(|data: &[u8]| {
     }
     if let Ok(m) = ptp::parse(data) {
         black_box((
-            m.message_type().name(),
+            ptp::function_name(m.message_type().0 as u16),
             m.domain(),
-            m.grandmaster(),
+            m.announce(),
             m.sequence_id(),
         ));
-        black_box(ptp::identity_text(m.clock_identity()));
+        black_box(ptp::clock_text(&m.clock_identity()));
     }
     let Some((&split, rest)) = data.split_first() else {
         return;

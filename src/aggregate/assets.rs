@@ -6,6 +6,7 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::net::IpAddr;
 
 use super::endpoints::{Addr, Endpoint};
+use crate::flow::arp::ArpBinding;
 use crate::flow::l2::{L2App, L2Flow};
 use crate::flow::Conv;
 
@@ -48,13 +49,29 @@ pub struct Asset {
 /// protocol; the server side of a flow is the one its decoder identified, or the
 /// answering side of a TCP handshake for a port-only match. `l2` are the link-layer
 /// flows: their sender is the asset with that MAC (its MAC-only row, else the first
-/// IP endpoint seen with that MAC).
+/// IP endpoint seen with that MAC). An IPv4 asset without a MAC takes the one ARP
+/// bound to it first (`arp` in address order).
 pub fn build(
     endpoints: &[Endpoint],
     convs: &[Conv],
     conv_app: &[Option<String>],
     l2: &[L2Flow],
+    arp: &[ArpBinding],
 ) -> Vec<Asset> {
+    let mut arp_mac: HashMap<[u8; 4], (u32, u64, [u8; 6])> = HashMap::new();
+    for b in arp {
+        let e = arp_mac
+            .entry(b.ip)
+            .or_insert((b.first_frame.0, b.first_frame.1, b.mac));
+        *e = (*e).min((b.first_frame.0, b.first_frame.1, b.mac));
+    }
+    let mac_of = |e: &Endpoint| match e.addr {
+        Addr::Ip(a, false) if e.mac.is_none() => {
+            let v4 = [a[12], a[13], a[14], a[15]];
+            arp_mac.get(&v4).map(|x| x.2)
+        }
+        _ => e.mac,
+    };
     let mut by_ip: HashMap<([u8; 16], bool), usize> = HashMap::new();
     let mut by_mac: HashMap<[u8; 6], usize> = HashMap::new();
     for (i, e) in endpoints.iter().enumerate() {
@@ -63,7 +80,7 @@ pub fn build(
         }
     }
     for (i, e) in endpoints.iter().enumerate() {
-        if let (Addr::Ip(..), Some(m)) = (&e.addr, e.mac) {
+        if let (Addr::Ip(..), Some(m)) = (&e.addr, mac_of(e)) {
             by_mac.entry(m).or_insert(i);
         }
     }
@@ -74,8 +91,10 @@ pub fn build(
             if let Addr::Ip(a, v6) = e.addr {
                 by_ip.insert((a, v6), i);
             }
+            let mut endpoint = e.clone();
+            endpoint.mac = mac_of(e);
             Asset {
-                endpoint: e.clone(),
+                endpoint,
                 protocols_served: BTreeSet::new(),
                 protocols_used: BTreeSet::new(),
                 identity: BTreeMap::new(),
@@ -145,6 +164,10 @@ pub fn build(
         let Some(&i) = by_mac.get(&f.key.src) else {
             continue;
         };
+        if f.key.app == L2App::Arp {
+            // Every host speaks ARP: it says nothing of what the asset serves.
+            continue;
+        }
         let proto = f.key.app.id();
         let a = &mut assets[i];
         // Publishers and responders serve; a DCP requester uses.
@@ -175,4 +198,60 @@ pub fn build(
 
 fn profinet_hello() -> u16 {
     crate::dissect::profinet::ServiceId::HELLO.0 as u16
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ip4(a: [u8; 4]) -> Addr {
+        let mut b = [0; 16];
+        b[10] = 0xff;
+        b[11] = 0xff;
+        b[12..].copy_from_slice(&a);
+        Addr::Ip(b, false)
+    }
+
+    fn binding(ip: [u8; 4], mac: [u8; 6], frame: u64) -> ArpBinding {
+        ArpBinding {
+            ip,
+            vlan: 0,
+            mac,
+            first_ts: 0,
+            last_ts: 0,
+            first_frame: (0, frame),
+            frames: 1,
+            gratuitous: 0,
+            took_over: 0,
+            conflict: false,
+        }
+    }
+
+    #[test]
+    fn arp_gives_a_mac_to_an_asset_without_one() {
+        let e = |addr, mac| Endpoint {
+            addr,
+            mac,
+            sent: Default::default(),
+            received: Default::default(),
+            first_ts: 0,
+            last_ts: 0,
+            protocols: Default::default(),
+        };
+        let own = [2, 0, 0, 0, 0, 1];
+        let endpoints = [
+            e(ip4([10, 0, 0, 1]), None),
+            e(ip4([10, 0, 0, 2]), Some(own)),
+            e(ip4([10, 0, 0, 3]), None),
+        ];
+        let arp = [
+            binding([10, 0, 0, 1], [2, 0, 0, 0, 0, 9], 7),
+            binding([10, 0, 0, 1], [2, 0, 0, 0, 0, 8], 3),
+            binding([10, 0, 0, 2], [2, 0, 0, 0, 0, 7], 1),
+        ];
+        let a = build(&endpoints, &[], &[], &[], &arp);
+        let macs: Vec<_> = a.iter().map(|x| x.endpoint.mac).collect();
+        // The first binding by frame; a MAC of the asset's own frames stays.
+        assert_eq!(macs, vec![Some([2, 0, 0, 0, 0, 8]), Some(own), None]);
+    }
 }

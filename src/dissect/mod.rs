@@ -2,14 +2,17 @@
 //! `net` is the link/network/tunnel decoder every packet goes through; application
 //! protocols get one file each.
 
+pub mod arp;
 pub mod bacnet;
 pub mod ber;
+pub mod cdp;
 pub mod dhcp;
 pub mod dnp3;
 pub mod dns;
 pub mod enip;
 pub mod goose;
 pub mod iec104;
+pub mod lldp;
 pub mod mms;
 pub mod modbus;
 pub mod net;

@@ -1,16 +1,20 @@
-//! Link-layer industrial flows: PROFINET RT and DCP, IEC 61850 GOOSE and Sampled
-//! Values. A flow is one (source MAC, destination MAC, VLAN, protocol); every frame of
-//! a flow goes to one shard and is seen there in frame order, so GOOSE state and
-//! sequence numbers can be checked. Each flow keeps its operations (as IP flows do,
-//! see `app::record`), the identity its sender disclosed, and per GOOSE control block
-//! the last stNum/sqNum with counts of sequence anomalies and test frames.
+//! Link-layer flows: PROFINET RT and DCP, IEC 61850 GOOSE and Sampled Values, PTP
+//! over Ethernet, and the discovery protocols ARP, LLDP and CDP. A flow is one (source
+//! MAC, destination MAC, VLAN, protocol); every frame of a flow goes to one shard and
+//! is seen there in frame order, so GOOSE state and sequence numbers can be checked.
+//! Each flow keeps its operations (as IP flows do, see `app::record`), the identity its
+//! sender disclosed (LLDP and CDP: name, model, port...), and per GOOSE control block
+//! the last stNum/sqNum with counts of sequence anomalies and test frames. A shard's
+//! ARP bindings (`super::arp`, routed by address rather than by flow) live beside its
+//! flows.
 
 use std::hash::BuildHasher;
 
 use hashbrown::HashTable;
 
 use super::app::{record, OpId, OpStat};
-use crate::dissect::{goose, profinet, sv, OpClass};
+use super::arp::{ArpBinding, ArpRec, ArpTable};
+use crate::dissect::{cdp, goose, lldp, profinet, ptp, sv, OpClass};
 
 /// A link-layer protocol this module decodes. PROFINET is split by frame id class
 /// (DCP, alarms, PTCP) as the ethertype names it; the rest of 0x8892 is `ProfinetRt`.
@@ -22,6 +26,11 @@ pub enum L2App {
     ProfinetPtcp,
     Goose,
     Sv,
+    Arp,
+    Lldp,
+    Cdp,
+    /// PTP over Ethernet (ethertype 0x88f7).
+    Ptp,
 }
 
 impl L2App {
@@ -33,13 +42,20 @@ impl L2App {
             L2App::ProfinetPtcp => "profinet_ptcp",
             L2App::Goose => "goose",
             L2App::Sv => "sv",
+            L2App::Arp => "arp",
+            L2App::Lldp => "lldp",
+            L2App::Cdp => "cdp",
+            L2App::Ptp => "ptp",
         }
     }
 
     /// Whether it rides on the PROFINET RT frame (counted under `profinet_rt` too, as
     /// tshark's `pn_rt` holds DCP, PTCP and alarms).
     pub fn is_profinet(self) -> bool {
-        !matches!(self, L2App::Goose | L2App::Sv)
+        matches!(
+            self,
+            L2App::ProfinetDcp | L2App::ProfinetRt | L2App::ProfinetAlarm | L2App::ProfinetPtcp
+        )
     }
 
     pub fn function_name(self, code: u16) -> &'static str {
@@ -47,6 +63,9 @@ impl L2App {
             L2App::ProfinetDcp => profinet::dcp_function_name(code),
             L2App::Goose => goose::function_name(code),
             L2App::Sv => sv::function_name(code),
+            L2App::Ptp => ptp::function_name(code),
+            // Discovery frames are not operations.
+            L2App::Arp | L2App::Lldp | L2App::Cdp => "",
             _ => profinet::rt_function_name(code),
         }
     }
@@ -56,14 +75,18 @@ impl L2App {
             L2App::ProfinetDcp => profinet::dcp_function_class(code),
             L2App::Goose => goose::function_class(code),
             L2App::Sv => sv::function_class(code),
+            L2App::Ptp => ptp::function_class(code),
+            L2App::Arp | L2App::Lldp | L2App::Cdp => OpClass::Other,
             _ => profinet::rt_function_class(code),
         }
     }
 
-    /// The APPID of GOOSE and SV in hex, as IEC 61850 writes it; PROFINET has none.
+    /// The APPID of GOOSE and SV in hex, as IEC 61850 writes it; the PTP domain;
+    /// PROFINET has none.
     pub fn unit_text(self, unit: u64) -> String {
         match self {
             L2App::Goose | L2App::Sv => format!("0x{unit:04x}"),
+            L2App::Ptp => unit.to_string(),
             _ => String::new(),
         }
     }
@@ -76,6 +99,10 @@ pub fn classify(l2_name: &str, payload: &[u8]) -> Option<L2App> {
     match l2_name {
         "goose" => goose::parse(payload).ok().map(|_| L2App::Goose),
         "sv" => sv::parse(payload).ok().map(|_| L2App::Sv),
+        "arp" => crate::dissect::arp::parse(payload).ok().map(|_| L2App::Arp),
+        "lldp" => lldp::parse(payload).ok().map(|_| L2App::Lldp),
+        "cdp" => cdp::parse(payload).ok().map(|_| L2App::Cdp),
+        "ptp" => ptp::parse(payload).ok().map(|_| L2App::Ptp),
         n if n.starts_with("profinet") => {
             let f = profinet::parse(payload).ok()?;
             use profinet::FrameClass as C;
@@ -122,8 +149,10 @@ pub struct L2Rec {
 /// A fact the sender of a flow disclosed about itself.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct L2Fact {
-    /// `name`, `vendor`, `product`, `model`, `device_role`, `ip`, `goose_gocb_ref`,
-    /// `goose_dat_set`, `goose_go_id`, `sv_id`.
+    /// `name`, `vendor`, `product`, `model`, `firmware`, `device_role`, `ip`,
+    /// `goose_gocb_ref`, `goose_dat_set`, `goose_go_id`, `sv_id`; from LLDP and CDP
+    /// also `port`, `capabilities`, `mgmt_ip`, `native_vlan`; from PTP `ptp_clock_id`,
+    /// `ptp_domain`, `ptp_grandmaster`.
     pub field: &'static str,
     /// Text from the capture: bounded, control characters replaced.
     pub value: String,
@@ -171,6 +200,33 @@ pub struct L2Flow {
     pub goose: Vec<GooseStream>,
     /// Test/simulation frames (GOOSE and SV).
     pub test_frames: u64,
+}
+
+fn lines(raw: &[u8]) -> impl Iterator<Item = &[u8]> {
+    raw.split(|&c| c == b'\n' || c == b'\r')
+        .filter(|l| l.iter().any(|c| !c.is_ascii_whitespace()))
+}
+
+/// The first non-empty line (a system description may be several lines).
+fn first_line(raw: &[u8]) -> &[u8] {
+    lines(raw).next().unwrap_or(&[])
+}
+
+/// The first line that names a version, else the first line: Cisco software versions
+/// start with a line like "Cisco Internetwork Operating System Software".
+fn version_line(raw: &[u8]) -> &[u8] {
+    lines(raw)
+        .find(|l| l.windows(7).any(|w| w.eq_ignore_ascii_case(b"version")))
+        .unwrap_or(first_line(raw))
+}
+
+/// An address worth naming as a management address (not 0.0.0.0 or ::).
+fn mgmt_ip(a: Option<lldp::Address<'_>>) -> Option<String> {
+    match a? {
+        lldp::Address::V4(x) if x == [0; 4] => None,
+        lldp::Address::V6(x) if x == [0; 16] => None,
+        a => a.ip_text(),
+    }
 }
 
 fn text(raw: &[u8]) -> String {
@@ -249,6 +305,36 @@ impl L2Flow {
                     }
                 }
             }
+            // Bindings are kept by address (`super::arp`); the flow only counts.
+            L2App::Arp => {}
+            L2App::Lldp => {
+                if let Ok(v) = lldp::parse(payload) {
+                    self.lldp_identity(&v.info(), frame);
+                }
+            }
+            L2App::Cdp => {
+                if let Ok(v) = cdp::parse(payload) {
+                    self.cdp_identity(&v.info(), frame);
+                }
+            }
+            L2App::Ptp => {
+                if let Ok(v) = ptp::parse(payload) {
+                    self.op(ptp::op(&v), ts_ns, frame);
+                    self.fact(
+                        "ptp_clock_id",
+                        ptp::clock_text(&v.clock_identity()).as_bytes(),
+                        frame,
+                    );
+                    self.fact("ptp_domain", v.domain().to_string().as_bytes(), frame);
+                    if let Some(a) = v.announce() {
+                        self.fact(
+                            "ptp_grandmaster",
+                            ptp::clock_text(&a.grandmaster).as_bytes(),
+                            frame,
+                        );
+                    }
+                }
+            }
             _ => {
                 if let Ok(f) = profinet::parse(payload) {
                     match f.dcp() {
@@ -260,6 +346,58 @@ impl L2Flow {
                     }
                 }
             }
+        }
+    }
+
+    /// What an LLDP sender says it is (802.1AB basic TLVs).
+    fn lldp_identity(&mut self, i: &lldp::Info<'_>, frame: (u32, u64)) {
+        if let Some(n) = i.system_name {
+            self.fact("name", n, frame);
+        }
+        if let Some(d) = i.system_description {
+            self.fact("model", first_line(d), frame);
+        }
+        // A port id that is the sender's own MAC names no port.
+        let own_mac = i.port_id.is_some_and(|p| p.value == self.key.src);
+        if let Some(p) = i.port_text().filter(|_| !own_mac) {
+            self.fact("port", p.as_bytes(), frame);
+        }
+        if let Some((supported, enabled)) = i.capabilities {
+            // Enabled ones; a device enabling none still says what it is.
+            let bits = if enabled != 0 { enabled } else { supported };
+            self.fact(
+                "capabilities",
+                lldp::capability_names(bits).as_bytes(),
+                frame,
+            );
+        }
+        if let Some(ip) = mgmt_ip(i.management_address) {
+            self.fact("mgmt_ip", ip.as_bytes(), frame);
+        }
+    }
+
+    /// What a CDP sender says it is.
+    fn cdp_identity(&mut self, i: &cdp::Info<'_>, frame: (u32, u64)) {
+        if let Some(n) = i.device_id {
+            self.fact("name", n, frame);
+        }
+        if let Some(p) = i.platform {
+            self.fact("model", p, frame);
+        }
+        if let Some(v) = i.software_version {
+            self.fact("firmware", version_line(v), frame);
+        }
+        if let Some(p) = i.port_id {
+            self.fact("port", p, frame);
+        }
+        if let Some(c) = i.capabilities {
+            self.fact("capabilities", cdp::capability_names(c).as_bytes(), frame);
+        }
+        if let Some(ip) = mgmt_ip(i.management_address).or_else(|| mgmt_ip(i.address)) {
+            self.fact("mgmt_ip", ip.as_bytes(), frame);
+        }
+        if let Some(v) = i.native_vlan {
+            self.fact("native_vlan", v.to_string().as_bytes(), frame);
         }
     }
 
@@ -459,10 +597,11 @@ impl L2OpKey {
     }
 }
 
-/// The link-layer flows one shard owns.
+/// The link-layer flows one shard owns, and the ARP bindings of its addresses.
 #[derive(Default)]
 pub struct L2Table {
     table: HashTable<L2Flow>,
+    arp: ArpTable,
 }
 
 impl L2Table {
@@ -484,8 +623,18 @@ impl L2Table {
         f.frame(data.get(s..e).unwrap_or(&[]), r.ts_ns, frame, r.wire_len);
     }
 
+    /// Counts one ARP claim or question about an address this shard owns.
+    pub fn update_arp(&mut self, r: &ArpRec, capture: u32, frame_offset: u64) {
+        self.arp.update(r, capture, frame_offset);
+    }
+
     pub fn into_flows(self) -> Vec<L2Flow> {
-        self.table.into_iter().collect()
+        self.into_parts().0
+    }
+
+    /// The flows and the ARP bindings (both unordered).
+    pub fn into_parts(self) -> (Vec<L2Flow>, Vec<ArpBinding>) {
+        (self.table.into_iter().collect(), self.arp.into_bindings())
     }
 }
 
@@ -667,6 +816,75 @@ mod tests {
         );
         assert_eq!(classify("profinet_rt", &[0xc0]), None);
         assert_eq!(classify("lldp", &[0; 40]), None);
+    }
+
+    fn facts(f: &L2Flow) -> Vec<(&'static str, &str)> {
+        f.facts
+            .iter()
+            .map(|x| (x.field, x.value.as_str()))
+            .collect()
+    }
+
+    #[test]
+    fn discovery_and_time_facts() {
+        let f = feed(L2App::Lldp, &[crate::dissect::lldp::tests::lldpdu()]);
+        assert_eq!(
+            facts(&f),
+            vec![
+                ("name", "scalance-x204"),
+                (
+                    "model",
+                    "SCALANCE X204-2, 6GK5 204-2BB10-2AA3, HW: 1, FW: V5.2.1"
+                ),
+                ("port", "port-003"),
+                ("capabilities", "bridge"),
+                ("mgmt_ip", "192.168.0.10"),
+            ]
+        );
+        assert!(f.ops.is_empty(), "discovery frames are not operations");
+        let f = feed(L2App::Cdp, &[crate::dissect::cdp::tests::packet()]);
+        assert_eq!(
+            facts(&f),
+            vec![
+                ("name", "sw-core-1.plant.local"),
+                ("model", "cisco WS-C2960-24TT-L"),
+                (
+                    "firmware",
+                    "Cisco IOS Software, C2960 Software (C2960-LANBASEK9-M), Version 12.2(55)SE5"
+                ),
+                ("port", "GigabitEthernet0/1"),
+                ("capabilities", "switch,igmp"),
+                ("mgmt_ip", "10.1.2.4"),
+                ("native_vlan", "10"),
+            ]
+        );
+        use crate::dissect::ptp::tests::message;
+        let f = feed(
+            L2App::Ptp,
+            &[message(0, 24), message(0xb, 24), message(8, 24)],
+        );
+        assert_eq!(
+            facts(&f),
+            vec![
+                ("ptp_clock_id", "00:1b:19:ff:fe:00:00:01"),
+                ("ptp_domain", "24"),
+                ("ptp_grandmaster", "ec:46:70:ff:fe:0a:0b:0c"),
+            ]
+        );
+        let rows: Vec<_> = f
+            .op_rows()
+            .map(|(k, s)| (k.function_name(), k.unit_text(), s.pdus))
+            .collect();
+        assert_eq!(rows.len(), 3);
+        assert!(rows.contains(&("Announce", "24".to_string(), 1)));
+        assert_eq!(classify("ptp", &message(0, 0)), Some(L2App::Ptp));
+        assert_eq!(classify("cdp", &[2, 180]), None);
+        assert_eq!(first_line(b"\r\n  \nIOS\nx"), b"IOS");
+        assert_eq!(
+            version_line(b"Cisco IOS\nC2940, Version 12.1\n"),
+            b"C2940, Version 12.1"
+        );
+        assert_eq!(version_line(b"Hirschmann MAR"), b"Hirschmann MAR");
     }
 
     #[test]

@@ -1,12 +1,13 @@
 //! Flows: the direction-free flow key, the per-packet record routed to a shard, the
 //! per-shard flow tables (processed in capture order), IP fragment reassembly, and the
-//! link-layer flows of the industrial protocols without IP (`l2`).
+//! link-layer flows of the protocols without IP (`l2`) and ARP bindings (`arp`).
 //!
 //! Invariant: every packet of a flow goes to the shard `shard_of(hash)`, and a shard
 //! sees its packets in capture (frame) order, so per-flow state machines (TCP
 //! reassembly, request/response matching) can rely on order.
 
 pub mod app;
+pub mod arp;
 pub mod frag;
 pub mod it;
 pub mod key;

@@ -3,6 +3,7 @@
 use hashbrown::HashTable;
 
 use super::app::{self, AppState, OpKey, OpStat};
+use super::arp::{ArpBinding, ArpRec};
 use super::l2::{L2Flow, L2Rec, L2Table};
 use super::timing::Timing;
 use super::{FlowKey, FlowRec};
@@ -103,13 +104,14 @@ impl Conv {
     }
 }
 
-/// What a shard hands to the merge: conversations, operations, timing rows and
-/// link-layer flows.
+/// What a shard hands to the merge: conversations, operations, timing rows,
+/// link-layer flows and ARP bindings.
 pub type ShardParts = (
     Vec<Conv>,
     Vec<(OpKey, OpStat)>,
     Vec<(OpKey, Timing)>,
     Vec<L2Flow>,
+    Vec<ArpBinding>,
 );
 
 /// The flows one shard owns.
@@ -194,6 +196,11 @@ impl ShardTable {
         self.l2.update(r, capture, frame_offset, data);
     }
 
+    /// Counts one ARP record of an address this shard owns.
+    pub fn update_arp(&mut self, r: &ArpRec, capture: u32, frame_offset: u64) {
+        self.l2.update_arp(r, capture, frame_offset);
+    }
+
     pub fn len(&self) -> usize {
         self.table.len()
     }
@@ -206,7 +213,7 @@ impl ShardTable {
     /// link-layer flows.
     pub fn into_parts(self) -> ShardParts {
         let convs: Vec<Conv> = self.table.into_iter().collect();
-        let l2 = self.l2.into_flows();
+        let (l2, arp) = self.l2.into_parts();
         let apps = || {
             convs
                 .iter()
@@ -214,6 +221,6 @@ impl ShardTable {
         };
         let ops = apps().flat_map(|(c, a)| a.op_rows(&c.key)).collect();
         let timing = apps().flat_map(|(c, a)| a.timing_rows(&c.key)).collect();
-        (convs, ops, timing, l2)
+        (convs, ops, timing, l2, arp)
     }
 }

@@ -4,6 +4,7 @@
 pub mod csv_out;
 pub mod it_csv;
 pub mod json_out;
+pub mod l2_csv;
 
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 

@@ -16,7 +16,7 @@ pub(crate) fn pdu(s: &mut AppState, _p: ItProto, b: &[u8], dir: usize) -> Pdu {
         s.note(
             "ptp_message",
             by_server,
-            m.message_type().name().as_bytes(),
+            ptp::function_name(m.message_type().0 as u16).as_bytes(),
             b"",
         );
         s.note(
@@ -25,10 +25,10 @@ pub(crate) fn pdu(s: &mut AppState, _p: ItProto, b: &[u8], dir: usize) -> Pdu {
             m.domain().to_string().as_bytes(),
             b"",
         );
-        let id = ptp::identity_text(m.clock_identity());
+        let id = ptp::clock_text(&m.clock_identity());
         s.note("ptp_clock_identity", by_server, id.as_bytes(), b"source");
-        if let Some(gm) = m.grandmaster() {
-            let gm = ptp::identity_text(gm);
+        if let Some(a) = m.announce() {
+            let gm = ptp::clock_text(&a.grandmaster);
             s.note(
                 "ptp_clock_identity",
                 by_server,
