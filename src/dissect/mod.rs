@@ -6,15 +6,24 @@ pub mod bacnet;
 pub mod ber;
 pub mod dnp3;
 pub mod enip;
+pub mod ftp;
 pub mod goose;
+pub mod http;
 pub mod iec104;
+pub mod mail;
 pub mod mms;
 pub mod modbus;
 pub mod net;
 pub mod opcua;
 pub mod profinet;
+pub mod rsvc;
 pub mod s7comm;
+pub mod snmp;
 pub mod sv;
+pub mod syslog;
+pub mod telnet;
+pub mod textline;
+pub mod tftp;
 
 /// One operation a PDU performs, as `ot_operations.csv` counts it. Every stream
 /// dissector reports its PDUs' operations in this form.
