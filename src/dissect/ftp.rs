@@ -13,7 +13,11 @@ pub enum Line<'a> {
     /// A command: its verb (letters, as sent) and its argument.
     Command { verb: &'a [u8], arg: &'a [u8] },
     /// A reply line: its code, whether more lines follow, and its text.
-    Reply { code: u16, more: bool, text: &'a [u8] },
+    Reply {
+        code: u16,
+        more: bool,
+        text: &'a [u8],
+    },
     /// Neither (the middle lines of a multi-line reply, or not FTP).
     Other(&'a [u8]),
 }
@@ -103,7 +107,13 @@ mod tests {
                 text: b"Welcome"
             }
         );
-        assert_eq!(parse(b" x"), Line::Command { verb: b"x", arg: b"" });
+        assert_eq!(
+            parse(b" x"),
+            Line::Command {
+                verb: b"x",
+                arg: b""
+            }
+        );
         assert_eq!(parse(b"2200 x"), Line::Other(b"2200 x"));
         assert_eq!(parse(b"\x01\x02"), Line::Other(b"\x01\x02"));
         let (u, n) = upper(b"stor");

@@ -83,8 +83,7 @@ pub fn parse(b: &[u8]) -> Result<Head<'_>, Error> {
         // Decide from what has arrived: a partial first line must look like HTTP.
         None => &b[..b.len().min(MAX_HEAD)],
     };
-    let start_ok = start_line(trim_end(line)).is_some()
-        || (first.is_none() && could_start(line));
+    let start_ok = start_line(trim_end(line)).is_some() || (first.is_none() && could_start(line));
     if !start_ok {
         return Err(Error::NotHttp);
     }
@@ -146,16 +145,14 @@ impl<'a> Head<'a> {
     /// The header fields as (name, value), values trimmed; continuation lines
     /// (obsolete folding) are skipped.
     pub fn fields(&self) -> impl Iterator<Item = (&'a [u8], &'a [u8])> + 'a {
-        self.fields
-            .split(|&c| c == b'\n')
-            .filter_map(|l| {
-                let colon = l.iter().position(|&c| c == b':')?;
-                let name = &l[..colon];
-                if name.is_empty() || name.iter().any(|c| c.is_ascii_whitespace()) {
-                    return None;
-                }
-                Some((name, trim_end(trim_start(&l[colon + 1..]))))
-            })
+        self.fields.split(|&c| c == b'\n').filter_map(|l| {
+            let colon = l.iter().position(|&c| c == b':')?;
+            let name = &l[..colon];
+            if name.is_empty() || name.iter().any(|c| c.is_ascii_whitespace()) {
+                return None;
+            }
+            Some((name, trim_end(trim_start(&l[colon + 1..]))))
+        })
     }
     /// The first field named `name` (case-insensitive).
     pub fn field(&self, name: &[u8]) -> Option<&'a [u8]> {

@@ -46,7 +46,10 @@ mod tests {
         let (p, _) = astring(rest).unwrap();
         assert_eq!((u, p), (&b"j smith"[..], &b"p\\\"w"[..]));
         let (u, rest) = astring(b"fred secret").unwrap();
-        assert_eq!((u, astring(rest).unwrap().0), (&b"fred"[..], &b"secret"[..]));
+        assert_eq!(
+            (u, astring(rest).unwrap().0),
+            (&b"fred"[..], &b"secret"[..])
+        );
         assert_eq!(astring(b"{5}"), None);
         assert_eq!(astring(b"\"open"), None);
         assert_eq!(imap_command(b"a1"), None);

@@ -120,7 +120,10 @@ pub fn parse(b: &[u8]) -> Result<Message<'_>, Error> {
     };
     if version == 3 {
         let global = it.next().ok_or(Error::NotSnmp)?;
-        let flags = global.children().nth(2).and_then(|f| f.value.first().copied());
+        let flags = global
+            .children()
+            .nth(2)
+            .and_then(|f| f.value.first().copied());
         m.level = flags.map(|f| match f & 3 {
             0 => Level::NoAuthNoPriv,
             1 => Level::AuthNoPriv,

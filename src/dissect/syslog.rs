@@ -31,28 +31,58 @@ const SEVERITIES: [&str; 8] = [
     "debug",
 ];
 const FACILITIES: [&str; 24] = [
-    "kern", "user", "mail", "daemon", "auth", "syslog", "lpr", "news", "uucp", "cron",
-    "authpriv", "ftp", "ntp", "security", "console", "solaris-cron", "local0", "local1",
-    "local2", "local3", "local4", "local5", "local6", "local7",
+    "kern",
+    "user",
+    "mail",
+    "daemon",
+    "auth",
+    "syslog",
+    "lpr",
+    "news",
+    "uucp",
+    "cron",
+    "authpriv",
+    "ftp",
+    "ntp",
+    "security",
+    "console",
+    "solaris-cron",
+    "local0",
+    "local1",
+    "local2",
+    "local3",
+    "local4",
+    "local5",
+    "local6",
+    "local7",
 ];
 const MONTHS: [&[u8]; 12] = [
-    b"Jan", b"Feb", b"Mar", b"Apr", b"May", b"Jun", b"Jul", b"Aug", b"Sep", b"Oct", b"Nov",
-    b"Dec",
+    b"Jan", b"Feb", b"Mar", b"Apr", b"May", b"Jun", b"Jul", b"Aug", b"Sep", b"Oct", b"Nov", b"Dec",
 ];
 
 impl Message<'_> {
     pub fn severity_name(&self) -> &'static str {
-        SEVERITIES.get(self.severity as usize).copied().unwrap_or("")
+        SEVERITIES
+            .get(self.severity as usize)
+            .copied()
+            .unwrap_or("")
     }
     pub fn facility_name(&self) -> &'static str {
-        FACILITIES.get(self.facility as usize).copied().unwrap_or("")
+        FACILITIES
+            .get(self.facility as usize)
+            .copied()
+            .unwrap_or("")
     }
 }
 
 /// Reads one message.
 pub fn parse(b: &[u8]) -> Result<Message<'_>, Error> {
     let rest = b.strip_prefix(b"<").ok_or(Error::NoPriority)?;
-    let digits = rest.iter().take(4).take_while(|c| c.is_ascii_digit()).count();
+    let digits = rest
+        .iter()
+        .take(4)
+        .take_while(|c| c.is_ascii_digit())
+        .count();
     if !(1..=3).contains(&digits) || rest.get(digits) != Some(&b'>') {
         return Err(Error::NoPriority);
     }

@@ -67,7 +67,9 @@ pub(crate) fn pdu(s: &mut AppState, _p: ItProto, b: &[u8], dir: usize) -> Pdu {
                 _ => {}
             }
         }
-        Line::Reply { code: 220, text, .. } if dir == 1 && !st.banner_seen => {
+        Line::Reply {
+            code: 220, text, ..
+        } if dir == 1 && !st.banner_seen => {
             st.banner_seen = true;
             s.note("ftp_banner", true, text, b"");
         }

@@ -110,7 +110,9 @@ fn step(s: &mut AppState, st: &mut State, b: &[u8], dir: usize) -> Pdu {
                 done(h.len(), next.is_none())
             }
             Err(Error::Short { .. }) => Pdu::Short,
-            Err(Error::NotHttp | Error::TooLong) => done(b.len(), true),
+            // A lone byte is a keep-alive probe (its sequence number is one before the
+            // next, which a stream first seen mid-way cannot tell): not continuation.
+            Err(Error::NotHttp | Error::TooLong) => done(b.len(), b.len() > 1),
         },
     }
 }

@@ -84,8 +84,7 @@ fn server_byte(s: &mut AppState, st: &mut State, c: u8) {
 /// After a server segment: does its text end in a prompt?
 fn prompt(s: &mut AppState, st: &mut State) {
     let l = trim_end(&st.line);
-    let expect = if ends_ci(l, b"login:") || ends_ci(l, b"username:") || ends_ci(l, b"user:")
-    {
+    let expect = if ends_ci(l, b"login:") || ends_ci(l, b"username:") || ends_ci(l, b"user:") {
         Expect::User
     } else if ends_ci(l, b"password:") || ends_ci(l, b"passcode:") {
         Expect::Password
