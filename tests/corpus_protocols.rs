@@ -35,6 +35,15 @@ const DECODED: &[(&str, &str)] = &[
     ("lldp", "lldp"),
     ("cdp", "cdp"),
     ("ptp", "ptp"),
+    ("telnet", "telnet"),
+    ("ftp", "ftp"),
+    ("http", "http"),
+    ("snmp", "snmp"),
+    ("tftp", "tftp"),
+    ("syslog", "syslog"),
+    ("pop3", "pop"),
+    ("imap", "imap"),
+    ("smtp", "smtp"),
 ];
 
 /// Captures where a difference from tshark is explained and accepted, with the reason.
@@ -63,6 +72,25 @@ const KNOWN: &[(&str, &str, &str)] = &[
         "dns",
         "the six frames are SOME/IP-SD on UDP 30490 (0xffff 0x8100 service id/method); \
          tshark's heuristic takes them for malformed DNS, ottr rightly does not",
+    ),
+    (
+        "captures/ndpi/tftp.pcap",
+        "tftp",
+        "tshark follows each transfer to the ports the read request set up (103 DATA/ACK \
+         frames from frame 4 on, between ports other than 69); ottr decodes the flow to \
+         port 69: its 6 frames match",
+    ),
+    (
+        "captures/suricata-verify/output-eve-tftp-01/input.pcap",
+        "tftp",
+        "as ndpi/tftp.pcap: frame 1 is the read request on port 69 (counted), frames 2-99 \
+         the transfer on other ports",
+    ),
+    (
+        "captures/icsnpp-synchrophasor/c37118_1100_unclean.pcap",
+        "http",
+        "WebSocket upgrades (GET / and 101, e.g. frames 234-235) to port 8765, which tshark \
+         finds by a heuristic; ottr decodes HTTP on its registered ports only",
     ),
 ];
 

@@ -237,6 +237,7 @@ mod tests {
             first_ts: 0,
             last_ts: 0,
             protocols: Default::default(),
+            vendor: None,
         };
         let own = [2, 0, 0, 0, 0, 1];
         let endpoints = [

@@ -10,9 +10,12 @@ pub mod dhcp;
 pub mod dnp3;
 pub mod dns;
 pub mod enip;
+pub mod ftp;
 pub mod goose;
+pub mod http;
 pub mod iec104;
 pub mod lldp;
+pub mod mail;
 pub mod mms;
 pub mod modbus;
 pub mod net;
@@ -21,9 +24,15 @@ pub mod opcua;
 pub mod pnio_cm;
 pub mod profinet;
 pub mod ptp;
+pub mod rsvc;
 pub mod s7comm;
+pub mod snmp;
 pub mod ssdp;
 pub mod sv;
+pub mod syslog;
+pub mod telnet;
+pub mod textline;
+pub mod tftp;
 
 /// One operation a PDU performs, as `ot_operations.csv` counts it. Every stream
 /// dissector reports its PDUs' operations in this form.

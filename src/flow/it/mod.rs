@@ -123,8 +123,11 @@ impl ItProto {
 
     /// Name and class of the function codes of protocols that report operations.
     pub(super) fn codes(self) -> CodeTables {
-        let _ = self;
-        (no_name, no_class)
+        match self {
+            ItProto::Snmp => (snmp::code_name, snmp::code_class),
+            ItProto::Tftp => (tftp::code_name, tftp::code_class),
+            _ => (no_name, no_class),
+        }
     }
 }
 
@@ -228,6 +231,12 @@ pub enum ItState {
     None,
     /// DNS, mDNS, LLMNR, NBNS: the transport and the addresses of both sides.
     Names(dns::Peers),
+    Telnet(Box<telnet::State>),
+    Ftp(ftp::State),
+    Http(http::State),
+    Mail(mail::State),
+    Snmp(snmp::State),
+    Rsvc(rsvc::State),
 }
 
 /// The application state of a new flow of `proto` with key `key` (an IT protocol's
@@ -258,6 +267,9 @@ pub fn initial(p: ItProto, key: &FlowKey, server_is_lo: bool) -> ItState {
 /// The next PDU of an IT protocol at the start of `b`, in direction `dir` (0 client to
 /// server, 1 server to client).
 pub(super) fn next_pdu(s: &mut AppState, p: ItProto, b: &[u8], dir: usize) -> Pdu {
+    if b.is_empty() {
+        return Pdu::Short;
+    }
     match p {
         ItProto::Dns | ItProto::Mdns | ItProto::Llmnr => dns::pdu(s, p, b, dir),
         ItProto::Nbns => nbns::pdu(s, p, b, dir),
