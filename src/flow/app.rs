@@ -288,7 +288,6 @@ pub struct AppState {
     /// The packet being fed (for notes and secrets).
     at: At,
     /// State an IT protocol keeps between PDUs.
-    #[allow(dead_code)] // until a protocol's glue keeps state
     pub(crate) it: ItState,
 }
 
@@ -309,7 +308,6 @@ pub struct Fact {
 const MAX_FACTS: usize = 32;
 const MAX_FACT_LEN: usize = 128;
 
-#[allow(dead_code)] // until the IT protocols' glue lands
 impl AppState {
     /// Counts an observation of an IT protocol in the packet being fed
     /// (`observations.csv`): aggregated per (kind, side, value, detail).
