@@ -23,6 +23,15 @@ const DECODED: &[(&str, &str)] = &[
     ("goose", "goose"),
     ("sv", "sv"),
     ("mms", "mms"),
+    ("smb", "smb"),
+    ("smb2", "smb2"),
+    ("kerberos", "kerberos"),
+    ("ldap", "ldap"),
+    ("isakmp", "isakmp"),
+    ("openvpn", "openvpn"),
+    ("wireguard", "wg"),
+    ("l2tp", "l2tp"),
+    ("pptp", "pptp"),
 ];
 
 /// Captures where a difference from tshark is explained and accepted, with the reason.
@@ -39,6 +48,12 @@ const KNOWN: &[(&str, &str, &str)] = &[
         "iec104",
         "twelve test segments start with garbage bytes; tshark scans forward for 0x68 \
          and decodes what follows, ottr drops a segment that does not start an APDU",
+    ),
+    (
+        "captures/ndpi/dos_win98_smb_netbeui.pcap",
+        "smb",
+        "63 frames carry SMB over NetBEUI (LLC NetBIOS) and 13 over IPX: no IP, so no \
+         flow for ottr to decode; the 15 NetBIOS datagrams on UDP 138 match",
     ),
 ];
 

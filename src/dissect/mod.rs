@@ -8,13 +8,22 @@ pub mod dnp3;
 pub mod enip;
 pub mod goose;
 pub mod iec104;
+pub mod ike;
+pub mod kerberos;
+pub mod l2tp;
+pub mod ldap;
 pub mod mms;
 pub mod modbus;
 pub mod net;
+pub mod ntlmssp;
 pub mod opcua;
+pub mod openvpn;
+pub mod pptp;
 pub mod profinet;
 pub mod s7comm;
+pub mod smb;
 pub mod sv;
+pub mod wireguard;
 
 /// One operation a PDU performs, as `ot_operations.csv` counts it. Every stream
 /// dissector reports its PDUs' operations in this form.
