@@ -155,6 +155,13 @@ pub fn is_bare(data: &[u8]) -> bool {
 
 /// Parses the message at the start of `data`.
 pub fn parse(data: &[u8]) -> Result<Message<'_>, Error> {
+    // Refuse other bytes before waiting for a length they seem to give.
+    if data
+        .first()
+        .is_some_and(|&b| b & 0xE0 != 0x60 || !MsgType((b & 0x1F) as u32).known())
+    {
+        return Err(Error::NotKerberos);
+    }
     let (app, _) = ber::read(data)?;
     let kind = MsgType(app.tag.number);
     if app.tag.class != Class::Application || !app.tag.constructed || !kind.known() {

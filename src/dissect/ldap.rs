@@ -124,6 +124,10 @@ pub enum Auth<'a> {
 
 /// Parses the message at the start of `data`.
 pub fn parse(data: &[u8]) -> Result<Message<'_>, Error> {
+    // Refuse other bytes before waiting for a length they seem to give.
+    if data.first().is_some_and(|&b| b != 0x30) {
+        return Err(Error::NotLdap);
+    }
     let (seq, _) = ber::read(data)?;
     if !seq.tag.is_universal(Tag::SEQUENCE) || !seq.tag.constructed {
         return Err(Error::NotLdap);
