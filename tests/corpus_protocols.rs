@@ -44,6 +44,15 @@ const DECODED: &[(&str, &str)] = &[
     ("pop3", "pop"),
     ("imap", "imap"),
     ("smtp", "smtp"),
+    ("smb", "smb"),
+    ("smb2", "smb2"),
+    ("kerberos", "kerberos"),
+    ("ldap", "ldap"),
+    ("isakmp", "isakmp"),
+    ("openvpn", "openvpn"),
+    ("wireguard", "wg"),
+    ("l2tp", "l2tp"),
+    ("pptp", "pptp"),
 ];
 
 /// Captures where a difference from tshark is explained and accepted, with the reason.
@@ -91,6 +100,12 @@ const KNOWN: &[(&str, &str, &str)] = &[
         "http",
         "WebSocket upgrades (GET / and 101, e.g. frames 234-235) to port 8765, which tshark \
          finds by a heuristic; ottr decodes HTTP on its registered ports only",
+    ),
+    (
+        "captures/ndpi/dos_win98_smb_netbeui.pcap",
+        "smb",
+        "63 frames carry SMB over NetBEUI (LLC NetBIOS) and 13 over IPX: no IP, so no \
+         flow for ottr to decode; the 15 NetBIOS datagrams on UDP 138 match",
     ),
 ];
 

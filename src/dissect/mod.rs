@@ -14,18 +14,26 @@ pub mod ftp;
 pub mod goose;
 pub mod http;
 pub mod iec104;
+pub mod ike;
+pub mod kerberos;
+pub mod l2tp;
+pub mod ldap;
 pub mod lldp;
 pub mod mail;
 pub mod mms;
 pub mod modbus;
 pub mod net;
+pub mod ntlmssp;
 pub mod ntp;
 pub mod opcua;
+pub mod openvpn;
 pub mod pnio_cm;
+pub mod pptp;
 pub mod profinet;
 pub mod ptp;
 pub mod rsvc;
 pub mod s7comm;
+pub mod smb;
 pub mod snmp;
 pub mod ssdp;
 pub mod sv;
@@ -33,6 +41,7 @@ pub mod syslog;
 pub mod telnet;
 pub mod textline;
 pub mod tftp;
+pub mod wireguard;
 
 /// One operation a PDU performs, as `ot_operations.csv` counts it. Every stream
 /// dissector reports its PDUs' operations in this form.

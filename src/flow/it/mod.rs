@@ -68,6 +68,8 @@ pub enum ItProto {
     TeamViewer,
     AnyDesk,
     Smb,
+    /// An SMB flow once it speaks SMB2/3 (tshark names the two apart).
+    Smb2,
     Kerberos,
     Ldap,
     Ike,
@@ -111,6 +113,7 @@ impl ItProto {
             ItProto::TeamViewer => "teamviewer",
             ItProto::AnyDesk => "anydesk",
             ItProto::Smb => "smb",
+            ItProto::Smb2 => "smb2",
             ItProto::Kerberos => "kerberos",
             ItProto::Ldap => "ldap",
             ItProto::Ike => "isakmp",
@@ -194,6 +197,7 @@ const PORTS: &[(u8, u16, u16, ItProto)] = &[
     (6, 7070, 7070, ItProto::AnyDesk),
     (6, 445, 445, ItProto::Smb),
     (6, 139, 139, ItProto::Smb),
+    (17, 138, 138, ItProto::Smb),
     (6, 88, 88, ItProto::Kerberos),
     (17, 88, 88, ItProto::Kerberos),
     (6, 389, 389, ItProto::Ldap),
@@ -237,6 +241,9 @@ pub enum ItState {
     Mail(mail::State),
     Snmp(snmp::State),
     Rsvc(rsvc::State),
+    Smb(smb::State),
+    Ldap(ldap::State),
+    Vpn(vpn::State),
 }
 
 /// The application state of a new flow of `proto` with key `key` (an IT protocol's
@@ -292,7 +299,7 @@ pub(super) fn next_pdu(s: &mut AppState, p: ItProto, b: &[u8], dir: usize) -> Pd
         ItProto::X11 => x11::pdu(s, p, b, dir),
         ItProto::Winrm => winrm::pdu(s, p, b, dir),
         ItProto::TeamViewer | ItProto::AnyDesk => remote::pdu(s, p, b, dir),
-        ItProto::Smb => smb::pdu(s, p, b, dir),
+        ItProto::Smb | ItProto::Smb2 => smb::pdu(s, p, b, dir),
         ItProto::Kerberos => kerberos::pdu(s, p, b, dir),
         ItProto::Ldap => ldap::pdu(s, p, b, dir),
         ItProto::Ike | ItProto::OpenVpn | ItProto::WireGuard | ItProto::L2tp | ItProto::Pptp => {
