@@ -13,8 +13,13 @@ pub mod modbus;
 pub mod net;
 pub mod opcua;
 pub mod profinet;
+pub mod rdp;
 pub mod s7comm;
+pub mod ssh;
 pub mod sv;
+pub mod tls;
+pub mod vnc;
+pub mod x11;
 
 /// One operation a PDU performs, as `ot_operations.csv` counts it. Every stream
 /// dissector reports its PDUs' operations in this form.

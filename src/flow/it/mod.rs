@@ -226,6 +226,13 @@ pub fn candidate(key: &FlowKey) -> Option<(ItProto, bool, u16)> {
 pub enum ItState {
     #[default]
     None,
+    Tls(tls::Flow),
+    Ssh(ssh::Flow),
+    Rdp(rdp::Flow),
+    Vnc(vnc::Flow),
+    X11(x11::Flow),
+    Winrm(winrm::Flow),
+    Remote(remote::Flow),
 }
 
 /// The next PDU of an IT protocol at the start of `b`, in direction `dir` (0 client to

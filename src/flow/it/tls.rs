@@ -1,8 +1,220 @@
-//! Flow glue for Tls: not decoded yet, so these flows count by port.
+//! Flow glue for TLS: each record is a PDU; the handshake, joined across records
+//! (bounded), gives the ClientHello (versions, SNI, ALPN, JA3, JA4), the ServerHello
+//! (version, cipher, JA3S) and the first certificate of a cleartext Certificate
+//! message (TLS 1.2 and earlier). Also used under RDP, WinRM and AnyDesk once their
+//! bytes turn to TLS.
 
-use super::ItProto;
+use super::{ItProto, ItState};
+use crate::dissect::tls;
 use crate::flow::app::{AppState, Pdu};
 
-pub(crate) fn pdu(_s: &mut AppState, _p: ItProto, _b: &[u8], _dir: usize) -> Pdu {
-    Pdu::NotMine
+/// Most handshake bytes joined across records per direction (a certificate chain).
+const MAX_HANDSHAKE: usize = 64 * 1024;
+
+/// What a TLS connection keeps between records.
+#[derive(Clone, Debug, Default)]
+pub struct Flow {
+    /// Per direction: the start of a handshake message split across records.
+    hs: [Vec<u8>; 2],
+    /// Per direction: the handshake is encrypted from here on (ChangeCipherSpec, or
+    /// TLS 1.3 records), or was given up (too long, malformed).
+    done: [bool; 2],
+    /// A certificate or server name named AnyDesk.
+    pub(super) anydesk: bool,
+}
+
+pub(crate) fn pdu(s: &mut AppState, _p: ItProto, b: &[u8], dir: usize) -> Pdu {
+    // The stream asks again after the last whole PDU.
+    if b.is_empty() {
+        return Pdu::Short;
+    }
+    let mut st = match std::mem::take(&mut s.it) {
+        ItState::Tls(f) => f,
+        _ => Flow::default(),
+    };
+    let r = record(&mut st, s, b, dir, true);
+    s.it = ItState::Tls(st);
+    r
+}
+
+/// The TLS record at the start of `b`; `counts`: whether it counts the frame.
+pub(super) fn record(st: &mut Flow, s: &mut AppState, b: &[u8], dir: usize, counts: bool) -> Pdu {
+    match tls::parse(b) {
+        Ok(r) => {
+            if !st.done[dir] {
+                st.handshake(s, &r, dir);
+            }
+            Pdu::Done {
+                len: r.len(),
+                op: None,
+                txn: None,
+                counts,
+            }
+        }
+        Err(tls::Error::Short { .. }) => Pdu::Short,
+        Err(_) => Pdu::NotMine,
+    }
+}
+
+impl Flow {
+    fn handshake(&mut self, s: &mut AppState, r: &tls::Record<'_>, dir: usize) {
+        match r.content_type() {
+            tls::ContentType::HANDSHAKE => {
+                let frag = r.fragment();
+                let mut buf = std::mem::take(&mut self.hs[dir]);
+                if buf.is_empty() {
+                    let used = self.messages(s, frag, dir);
+                    buf.extend_from_slice(frag.get(used..).unwrap_or(&[]));
+                } else {
+                    buf.extend_from_slice(frag);
+                    let used = self.messages(s, &buf, dir);
+                    buf.drain(..used.min(buf.len()));
+                }
+                if buf.len() > MAX_HANDSHAKE {
+                    self.done[dir] = true;
+                } else if !self.done[dir] {
+                    self.hs[dir] = buf;
+                }
+            }
+            // From here on this side's handshake is encrypted.
+            tls::ContentType::CHANGE_CIPHER_SPEC | tls::ContentType::APPLICATION_DATA => {
+                self.done[dir] = true;
+                self.hs[dir] = Vec::new();
+            }
+            _ => {}
+        }
+    }
+
+    /// Handles the whole handshake messages at the start of `b`; returns the bytes used.
+    fn messages(&mut self, s: &mut AppState, b: &[u8], dir: usize) -> usize {
+        let mut used = 0;
+        while let Some(rest) = b.get(used..) {
+            match tls::handshake(rest) {
+                Ok(m) => {
+                    used += m.len();
+                    self.message(s, &m, dir);
+                }
+                Err(_) => break,
+            }
+        }
+        used
+    }
+
+    fn message(&mut self, s: &mut AppState, m: &tls::Handshake<'_>, dir: usize) {
+        let by_server = dir == 1;
+        match m.msg_type {
+            tls::HandshakeType::CLIENT_HELLO if !by_server => match tls::client_hello(m.body) {
+                Some(ch) => client_hello(s, &ch, &mut self.anydesk),
+                None => self.done[dir] = true,
+            },
+            tls::HandshakeType::SERVER_HELLO if by_server => match tls::server_hello(m.body) {
+                Some(sh) => server_hello(s, &sh),
+                None => self.done[dir] = true,
+            },
+            tls::HandshakeType::CERTIFICATE => {
+                if let Some(c) = tls::first_certificate(m.body).and_then(tls::certificate) {
+                    certificate(s, &c, by_server, &mut self.anydesk);
+                }
+            }
+            _ => {}
+        }
+    }
+}
+
+fn client_hello(s: &mut AppState, ch: &tls::ClientHello<'_>, anydesk: &mut bool) {
+    if let Some(sni) = ch.sni() {
+        s.note("tls_sni", false, sni, b"");
+        s.note("host_name", true, sni, b"");
+        *anydesk |= contains_anydesk(sni);
+    }
+    let mut text = String::new();
+    for (i, p) in ch.alpn().enumerate() {
+        if i > 0 {
+            text.push(',');
+        }
+        text.push_str(&String::from_utf8_lossy(p));
+    }
+    s.note("tls_alpn", false, text.as_bytes(), b"");
+    let offered: Vec<String> = ch
+        .supported_versions()
+        .filter(|v| !tls::is_grease(*v))
+        .map(|v| tls::version_name(v).to_string())
+        .collect();
+    let version = tls::version_name(ch.max_version()).to_string();
+    s.note(
+        "tls_version",
+        false,
+        version.as_bytes(),
+        offered.join(", ").as_bytes(),
+    );
+    text.clear();
+    tls::ja3(ch, &mut text);
+    s.note(
+        "ja3",
+        false,
+        tls::md5_hex(&text).as_bytes(),
+        text.as_bytes(),
+    );
+    text.clear();
+    tls::ja4(ch, false, &mut text);
+    s.note("ja4", false, text.as_bytes(), b"");
+}
+
+fn server_hello(s: &mut AppState, sh: &tls::ServerHello<'_>) {
+    let version = tls::version_name(sh.version()).to_string();
+    s.note("tls_version", true, version.as_bytes(), b"");
+    let cipher = tls::cipher_name(sh.cipher).to_string();
+    s.note("tls_cipher", true, cipher.as_bytes(), b"");
+    if let Some(p) = sh.alpn() {
+        s.note("tls_alpn", true, p, b"");
+    }
+    let mut text = String::new();
+    tls::ja3s(sh, &mut text);
+    s.note(
+        "ja3s",
+        true,
+        tls::md5_hex(&text).as_bytes(),
+        text.as_bytes(),
+    );
+}
+
+fn certificate(s: &mut AppState, c: &tls::Certificate<'_>, by_server: bool, anydesk: &mut bool) {
+    let (subject, issuer) = (c.subject.to_string(), c.issuer.to_string());
+    let self_signed: &[u8] = if subject == issuer {
+        b"self-signed"
+    } else {
+        b""
+    };
+    s.note("tls_cert_subject", by_server, subject.as_bytes(), b"");
+    s.note("tls_cert_issuer", by_server, issuer.as_bytes(), self_signed);
+    s.note(
+        "tls_cert_not_before",
+        by_server,
+        c.not_before.to_string().as_bytes(),
+        b"",
+    );
+    s.note(
+        "tls_cert_not_after",
+        by_server,
+        c.not_after.to_string().as_bytes(),
+        b"",
+    );
+    let cns = [c.subject.common_name(), c.issuer.common_name()];
+    *anydesk |= cns.iter().flatten().any(|cn| contains_anydesk(cn));
+    // A certificate's own host name (RDP servers present their computer name).
+    if let Some(cn) = c.subject.common_name().filter(|cn| is_host_name(cn)) {
+        s.note("host_name", by_server, cn, b"");
+    }
+}
+
+fn contains_anydesk(b: &[u8]) -> bool {
+    b.windows(7).any(|w| w.eq_ignore_ascii_case(b"anydesk"))
+}
+
+/// A DNS-style name (letters, digits, `-`, `_`, `.`): not a wildcard or a description.
+fn is_host_name(b: &[u8]) -> bool {
+    !b.is_empty()
+        && b.len() <= 253
+        && b.iter()
+            .all(|&c| c.is_ascii_alphanumeric() || b"-_.".contains(&c))
 }
