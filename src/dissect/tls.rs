@@ -18,7 +18,7 @@ pub const MAX_RECORD_LEN: usize = 16384 + 2048;
 pub const HANDSHAKE_HEADER_LEN: usize = 4;
 
 /// A record's content type (RFC 8446 §5.1); unknown values survive.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
 pub struct ContentType(pub u8);
 
 impl ContentType {
@@ -892,6 +892,50 @@ mod tests {
         // sha256("009c,1301,c02f") and sha256("000a,000b,000d,002b_0403,0804,0401").
         assert_eq!(j, "t13d0306h2_159d175d8039_0d385148b956");
         assert!(format!("{ch:?}").contains("Example.COM"));
+    }
+
+    /// The JA4 specification's worked example (a Chrome ClientHello): its cipher and
+    /// extension lists in another order, with GREASE, give the published fingerprint.
+    #[test]
+    fn ja4_matches_the_specification_example() {
+        let ciphers: [u16; 16] = [
+            0x5a5a, 0x1301, 0x1302, 0x1303, 0xc02b, 0xc02f, 0xc02c, 0xc030, 0xcca9, 0xcca8, 0xc013,
+            0xc014, 0x009c, 0x009d, 0x002f, 0x0035,
+        ];
+        let mut b = vec![3, 3];
+        b.extend_from_slice(&[1; 32]);
+        b.push(0);
+        b.extend_from_slice(&vec16(
+            &ciphers
+                .iter()
+                .flat_map(|c| c.to_be_bytes())
+                .collect::<Vec<_>>(),
+        ));
+        b.extend_from_slice(&[1, 0]);
+        let sigs: Vec<u8> = [
+            0x0403u16, 0x0804, 0x0401, 0x0503, 0x0805, 0x0501, 0x0806, 0x0601,
+        ]
+        .iter()
+        .flat_map(|c| c.to_be_bytes())
+        .collect();
+        let mut sni = vec![0];
+        sni.extend_from_slice(&vec16(b"example.org"));
+        let mut exts = vec![ext(0x2a2a, &[])];
+        for t in [
+            0x0033u16, 0x0012, 0x4469, 0x0023, 0x001b, 0x000b, 0xff01, 0x0005, 0x0017, 0x0015,
+            0x000a, 0x002d,
+        ] {
+            exts.push(ext(t, &[]));
+        }
+        exts.push(ext(ext::SIGNATURE_ALGORITHMS, &vec16(&sigs)));
+        exts.push(ext(ext::SERVER_NAME, &vec16(&sni)));
+        exts.push(ext(ext::SUPPORTED_VERSIONS, &[4, 0x3a, 0x3a, 3, 4]));
+        exts.push(ext(ext::ALPN, &vec16(&[2, b'h', b'2'])));
+        b.extend_from_slice(&vec16(&exts.concat()));
+        let ch = client_hello(&b).unwrap();
+        let mut j = String::new();
+        ja4(&ch, false, &mut j);
+        assert_eq!(j, "t13d1516h2_8daaf6152771_e5627efa2ab1");
     }
 
     #[test]

@@ -19,6 +19,11 @@ pub struct Flow {
     /// Per direction: the handshake is encrypted from here on (ChangeCipherSpec, or
     /// TLS 1.3 records), or was given up (too long, malformed).
     done: [bool; 2],
+    /// Per direction: bytes of the current record still to come, and its type.
+    left: [u16; 2],
+    ty: [tls::ContentType; 2],
+    /// The server selected TLS 1.3.
+    tls13: bool,
     /// A certificate or server name named AnyDesk.
     pub(super) anydesk: bool,
 }
@@ -37,19 +42,48 @@ pub(crate) fn pdu(s: &mut AppState, _p: ItProto, b: &[u8], dir: usize) -> Pdu {
     r
 }
 
-/// The TLS record at the start of `b`; `counts`: whether it counts the frame.
+/// The TLS record at the start of `b`, or the next part of a record whose header came
+/// earlier; `counts`: whether it counts the frame. A record split across segments is
+/// taken as it comes (its header, then its parts: nothing is carried), so the frames
+/// that count are those where a record starts or ends, as in Wireshark.
 pub(super) fn record(st: &mut Flow, s: &mut AppState, b: &[u8], dir: usize, counts: bool) -> Pdu {
+    let done = |len, counts| Pdu::Done {
+        len,
+        op: None,
+        txn: None,
+        counts,
+    };
+    if st.left[dir] > 0 {
+        let n = (st.left[dir] as usize).min(b.len());
+        st.left[dir] -= n as u16;
+        if !st.done[dir] {
+            st.content(s, st.ty[dir], &b[..n], dir);
+        }
+        return done(n, counts && st.left[dir] == 0);
+    }
     match tls::parse(b) {
         Ok(r) => {
             if !st.done[dir] {
-                st.handshake(s, &r, dir);
+                st.content(s, r.content_type(), r.fragment(), dir);
             }
-            Pdu::Done {
-                len: r.len(),
-                op: None,
-                txn: None,
-                counts,
+            done(r.len(), counts)
+        }
+        // A whole, valid header: the record's body follows in later segments.
+        Err(tls::Error::Short { need, .. }) if b.len() >= tls::RECORD_HEADER_LEN => {
+            let r = &b[..tls::RECORD_HEADER_LEN];
+            st.ty[dir] = tls::ContentType(r[0]);
+            st.left[dir] = (need - tls::RECORD_HEADER_LEN) as u16;
+            let available = (b.len() - tls::RECORD_HEADER_LEN).min(st.left[dir] as usize);
+            st.left[dir] -= available as u16;
+            if !st.done[dir] {
+                st.content(
+                    s,
+                    st.ty[dir],
+                    &b[tls::RECORD_HEADER_LEN..][..available],
+                    dir,
+                );
             }
+            done(tls::RECORD_HEADER_LEN + available, counts)
         }
         Err(tls::Error::Short { .. }) => Pdu::Short,
         Err(_) => Pdu::NotMine,
@@ -57,10 +91,10 @@ pub(super) fn record(st: &mut Flow, s: &mut AppState, b: &[u8], dir: usize, coun
 }
 
 impl Flow {
-    fn handshake(&mut self, s: &mut AppState, r: &tls::Record<'_>, dir: usize) {
-        match r.content_type() {
+    /// Bytes of a record's content of type `ty` (a whole fragment or a part of one).
+    fn content(&mut self, s: &mut AppState, ty: tls::ContentType, frag: &[u8], dir: usize) {
+        match ty {
             tls::ContentType::HANDSHAKE => {
-                let frag = r.fragment();
                 let mut buf = std::mem::take(&mut self.hs[dir]);
                 if buf.is_empty() {
                     let used = self.messages(s, frag, dir);
@@ -76,7 +110,9 @@ impl Flow {
                     self.hs[dir] = buf;
                 }
             }
-            // From here on this side's handshake is encrypted.
+            // From here on this side's handshake is encrypted, except for TLS 1.3's
+            // compatibility ChangeCipherSpec (a ClientHello may follow a retry).
+            tls::ContentType::CHANGE_CIPHER_SPEC if self.tls13 => {}
             tls::ContentType::CHANGE_CIPHER_SPEC | tls::ContentType::APPLICATION_DATA => {
                 self.done[dir] = true;
                 self.hs[dir] = Vec::new();
@@ -108,7 +144,10 @@ impl Flow {
                 None => self.done[dir] = true,
             },
             tls::HandshakeType::SERVER_HELLO if by_server => match tls::server_hello(m.body) {
-                Some(sh) => server_hello(s, &sh),
+                Some(sh) => {
+                    self.tls13 = sh.version() == 0x0304;
+                    server_hello(s, &sh);
+                }
                 None => self.done[dir] = true,
             },
             tls::HandshakeType::CERTIFICATE => {
