@@ -72,6 +72,10 @@ fn step(st: &mut Flow, s: &mut AppState, b: &[u8], dir: usize) -> Pdu {
             if let Some(f) = failure {
                 s.note("rdp_security", true, b"failure", f.to_string().as_bytes());
             }
+            // No negotiation: standard RDP security (MS-RDPBCGR §3.3.5.3.2).
+            if selected.is_none() && failure.is_none() {
+                s.note("rdp_security", true, b"rdp", b"");
+            }
             selected.is_some() || failure.is_some()
         }
         // T.125 connect and send data PDUs carry RDP; domain control PDUs do not.
@@ -84,5 +88,57 @@ fn step(st: &mut Flow, s: &mut AppState, b: &[u8], dir: usize) -> Pdu {
         op: None,
         txn: None,
         counts,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::tls::tests::{client_hello, record};
+    use crate::flow::app::{AppProto, AppState};
+    use crate::flow::it::ItProto;
+
+    fn tpkt(x224: &[u8]) -> Vec<u8> {
+        let mut v = vec![3, 0];
+        v.extend_from_slice(&((x224.len() + 4) as u16).to_be_bytes());
+        v.extend_from_slice(x224);
+        v
+    }
+
+    /// Cookie and negotiation, then TLS (read, not counted as RDP).
+    #[test]
+    fn cookie_user_security_then_tls() {
+        let mut a = AppState::new(AppProto::It(ItProto::Rdp), true, 3389);
+        let mut cr = vec![0, 0xe0, 0, 0, 0, 0, 0];
+        cr.extend_from_slice(b"Cookie: mstshash=operator\r\n");
+        cr.extend_from_slice(&[1, 0, 8, 0, 3, 0, 0, 0]);
+        cr[0] = (cr.len() - 1) as u8;
+        a.segment(false, 1, &tpkt(&cr), 0, (0, 1), 60);
+        a.segment(
+            true,
+            1,
+            &tpkt(&[14, 0xd0, 0, 0, 0, 0, 0, 2, 0, 8, 0, 1, 0, 0, 0]),
+            0,
+            (0, 2),
+            60,
+        );
+        a.segment(
+            false,
+            100,
+            &record(22, &client_hello(b"hmi")),
+            0,
+            (0, 3),
+            60,
+        );
+        let notes: Vec<(&str, bool, &str)> = a
+            .notes
+            .list
+            .iter()
+            .map(|n| (n.kind, n.by_server, n.value.as_str()))
+            .collect();
+        assert!(notes.contains(&("user", false, "operator")));
+        assert!(notes.contains(&("rdp_security", false, "tls,credssp")));
+        assert!(notes.contains(&("rdp_security", true, "tls")));
+        assert!(notes.contains(&("tls_sni", false, "hmi")));
+        assert_eq!((a.frames, a.errors), (2, 0));
     }
 }

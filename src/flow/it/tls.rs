@@ -163,7 +163,11 @@ impl Flow {
 fn client_hello(s: &mut AppState, ch: &tls::ClientHello<'_>, anydesk: &mut bool) {
     if let Some(sni) = ch.sni() {
         s.note("tls_sni", false, sni, b"");
-        s.note("host_name", true, sni, b"");
+        // Some clients send an address there, which names nothing.
+        let is_addr = std::str::from_utf8(sni).is_ok_and(|t| t.parse::<std::net::IpAddr>().is_ok());
+        if !is_addr {
+            s.note("host_name", true, sni, b"");
+        }
         *anydesk |= contains_anydesk(sni);
     }
     let mut text = String::new();
@@ -241,7 +245,11 @@ fn certificate(s: &mut AppState, c: &tls::Certificate<'_>, by_server: bool, anyd
     let cns = [c.subject.common_name(), c.issuer.common_name()];
     *anydesk |= cns.iter().flatten().any(|cn| contains_anydesk(cn));
     // A certificate's own host name (RDP servers present their computer name).
-    if let Some(cn) = c.subject.common_name().filter(|cn| is_host_name(cn)) {
+    if let Some(cn) = c
+        .subject
+        .common_name()
+        .filter(|cn| is_host_name(cn) && !cn.iter().all(|c| c.is_ascii_digit() || *c == b'.'))
+    {
         s.note("host_name", by_server, cn, b"");
     }
 }
@@ -256,4 +264,133 @@ fn is_host_name(b: &[u8]) -> bool {
         && b.len() <= 253
         && b.iter()
             .all(|&c| c.is_ascii_alphanumeric() || b"-_.".contains(&c))
+}
+
+#[cfg(test)]
+pub(super) mod tests {
+    use crate::flow::app::{AppProto, AppState};
+    use crate::flow::it::ItProto;
+
+    fn len_prefixed(n: usize, b: &[u8]) -> Vec<u8> {
+        let mut v = (b.len() as u32).to_be_bytes()[4 - n..].to_vec();
+        v.extend_from_slice(b);
+        v
+    }
+
+    /// A record of `ty` holding `body`.
+    pub(in crate::flow::it) fn record(ty: u8, body: &[u8]) -> Vec<u8> {
+        let mut r = vec![ty, 3, 3];
+        r.extend_from_slice(&len_prefixed(2, body));
+        r
+    }
+
+    fn message(ty: u8, body: &[u8]) -> Vec<u8> {
+        let mut m = vec![ty];
+        m.extend_from_slice(&len_prefixed(3, body));
+        m
+    }
+
+    /// A ClientHello naming `sni`.
+    pub(in crate::flow::it) fn client_hello(sni: &[u8]) -> Vec<u8> {
+        let mut b = vec![3, 3];
+        b.extend_from_slice(&[5; 32]);
+        b.extend_from_slice(&[0, 0, 2, 0xc0, 0x2f, 1, 0]);
+        let list = [vec![0], len_prefixed(2, sni)].concat();
+        let ext = [vec![0, 0], len_prefixed(2, &len_prefixed(2, &list))].concat();
+        b.extend_from_slice(&len_prefixed(2, &ext));
+        message(1, &b)
+    }
+
+    fn tlv(tag: u8, v: &[u8]) -> Vec<u8> {
+        assert!(v.len() < 0x80);
+        [vec![tag, v.len() as u8], v.to_vec()].concat()
+    }
+
+    fn certificate(cn: &str) -> Vec<u8> {
+        let name = tlv(
+            0x30,
+            &tlv(
+                0x31,
+                &tlv(
+                    0x30,
+                    &[tlv(6, &[0x55, 4, 3]), tlv(0x0c, cn.as_bytes())].concat(),
+                ),
+            ),
+        );
+        let validity = tlv(
+            0x30,
+            &[tlv(23, b"240101000000Z"), tlv(23, b"250101000000Z")].concat(),
+        );
+        let tbs = tlv(
+            0x30,
+            &[tlv(2, &[1]), tlv(0x30, &[]), name.clone(), validity, name].concat(),
+        );
+        let der = tlv(0x30, &tbs);
+        message(11, &len_prefixed(3, &len_prefixed(3, &der)))
+    }
+
+    fn note<'a>(a: &'a AppState, kind: &str) -> Option<&'a str> {
+        a.notes
+            .list
+            .iter()
+            .find(|n| n.kind == kind)
+            .map(|n| n.value.as_str())
+    }
+
+    /// A ClientHello cut inside its record header and body; a ServerHello and a
+    /// Certificate whose message spans two records. Frames count where a record
+    /// starts or ends; the handshake is read whole.
+    #[test]
+    fn split_records_and_handshake_across_records() {
+        let mut a = AppState::new(AppProto::It(ItProto::Tls), true, 443);
+        let ch = record(22, &client_hello(b"plc.Example.com"));
+        let mut seq = 100u32;
+        for (i, part) in [&ch[..3], &ch[3..20], &ch[20..30], &ch[30..]]
+            .into_iter()
+            .enumerate()
+        {
+            a.segment(false, seq, part, 0, (0, i as u64 + 1), 60);
+            seq += part.len() as u32;
+        }
+        // The header completes in the second segment; the last one ends the record.
+        assert_eq!(a.frames, 2);
+        assert_eq!(note(&a, "tls_sni"), Some("plc.Example.com"));
+        assert!(note(&a, "ja3").is_some_and(|v| v.len() == 32));
+        assert!(note(&a, "ja4").is_some_and(|v| v.starts_with("t12d0101")));
+        let cert = certificate("plc01");
+        let (c1, c2) = cert.split_at(20);
+        let server = [
+            record(22, c1),
+            record(22, c2),
+            record(20, &[1]),
+            record(22, &[0xde; 40]),
+        ]
+        .concat();
+        a.segment(true, 9000, &server, 0, (0, 10), 60);
+        assert_eq!(note(&a, "tls_cert_subject"), Some("CN=plc01"));
+        assert_eq!(note(&a, "tls_cert_not_after"), Some("2025-01-01T00:00:00Z"));
+        assert!(a
+            .notes
+            .list
+            .iter()
+            .any(|n| n.kind == "host_name" && n.value == "plc01"));
+        // After ChangeCipherSpec the handshake is encrypted: nothing more is read.
+        assert_eq!(
+            a.notes
+                .list
+                .iter()
+                .filter(|n| n.kind == "tls_cert_subject")
+                .count(),
+            1
+        );
+        assert_eq!(a.frames, 3);
+        assert_eq!(a.errors, 0);
+    }
+
+    #[test]
+    fn other_bytes_are_not_tls() {
+        let mut a = AppState::new(AppProto::It(ItProto::Tls), true, 443);
+        a.segment(false, 1, b"GET / HTTP/1.1\r\n\r\n", 0, (0, 1), 60);
+        assert_eq!((a.frames, a.errors), (0, 1));
+    }
 }

@@ -187,3 +187,43 @@ impl Flow {
         self.step(s, b, dir)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::flow::app::{AppProto, AppState};
+    use crate::flow::it::ItProto;
+
+    /// RFB 3.8 with security type None offered and chosen, then framebuffer bytes.
+    #[test]
+    fn none_security_and_desktop_name() {
+        let mut a = AppState::new(AppProto::It(ItProto::Vnc), true, 5900);
+        let (mut cs, mut ss) = (1u32, 1u32);
+        let mut feed = |a: &mut AppState, server: bool, b: &[u8], f: u64| {
+            let seq = if server { &mut ss } else { &mut cs };
+            a.segment(server, *seq, b, 0, (0, f), 60);
+            *seq += b.len() as u32;
+        };
+        feed(&mut a, true, b"RFB 003.008\n", 1);
+        feed(&mut a, false, b"RFB 003.008\n", 2);
+        feed(&mut a, true, &[2, 1, 2], 3);
+        feed(&mut a, false, &[1], 4);
+        feed(&mut a, true, &[0, 0, 0, 0], 5);
+        feed(&mut a, false, &[1], 6);
+        let mut init = vec![4, 0, 3, 0];
+        init.extend_from_slice(&[0; 16]);
+        init.extend_from_slice(&[0, 0, 0, 5]);
+        init.extend_from_slice(b"hmi-1");
+        feed(&mut a, true, &init, 7);
+        feed(&mut a, true, &[0xff; 300], 8);
+        let has = |kind: &str, server: bool, v: &str| {
+            a.notes
+                .list
+                .iter()
+                .any(|n| n.kind == kind && n.by_server == server && n.value == v)
+        };
+        assert!(has("vnc_security", true, "none") && has("vnc_security", false, "none"));
+        assert!(has("vnc_auth_result", true, "ok") && has("vnc_desktop", true, "hmi-1"));
+        assert!(has("vnc_version", false, "3.8"));
+        assert_eq!((a.frames, a.errors), (8, 0));
+    }
+}

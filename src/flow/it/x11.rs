@@ -80,3 +80,32 @@ fn step(st: &mut Flow, s: &mut AppState, b: &[u8], dir: usize) -> Pdu {
     st.setup_done[dir] = true;
     done(len)
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::flow::app::{AppProto, AppState};
+    use crate::flow::it::ItProto;
+
+    /// The cookie is a secret, never a note; the protocol name is a note.
+    #[test]
+    fn cookie_is_a_secret() {
+        let mut a = AppState::new(AppProto::It(ItProto::X11), true, 6000);
+        let mut r = vec![b'l', 0, 11, 0, 0, 0, 18, 0, 4, 0, 0, 0];
+        r.extend_from_slice(b"MIT-MAGIC-COOKIE-1\0\0");
+        r.extend_from_slice(&[0xca, 0xfe, 0xba, 0xbe]);
+        a.segment(false, 1, &r, 0, (0, 1), 60);
+        a.segment(false, 1 + r.len() as u32, &[1, 2, 3, 4], 0, (0, 2), 60);
+        assert!(a
+            .notes
+            .list
+            .iter()
+            .any(|n| n.kind == "x11_auth" && n.value == "MIT-MAGIC-COOKIE-1"));
+        assert!(a.notes.list.iter().all(|n| !n.value.contains("cafe")));
+        assert_eq!(a.notes.secrets.len(), 1);
+        assert_eq!(a.notes.secrets[0].value, "cafebabe");
+        assert_eq!(a.frames, 2);
+        let mut b = AppState::new(AppProto::It(ItProto::X11), true, 6000);
+        b.segment(false, 1, b"not x11 at all", 0, (0, 1), 60);
+        assert_eq!((b.frames, b.errors), (0, 1));
+    }
+}
