@@ -53,6 +53,11 @@ const DECODED: &[(&str, &str)] = &[
     ("wireguard", "wg"),
     ("l2tp", "l2tp"),
     ("pptp", "pptp"),
+    ("tls", "tls"),
+    ("ssh", "ssh"),
+    ("rdp", "rdp"),
+    ("vnc", "vnc"),
+    ("x11", "x11"),
 ];
 
 /// Captures where a difference from tshark is explained and accepted, with the reason.
@@ -106,6 +111,38 @@ const KNOWN: &[(&str, &str, &str)] = &[
         "smb",
         "63 frames carry SMB over NetBEUI (LLC NetBIOS) and 13 over IPX: no IP, so no \
          flow for ottr to decode; the 15 NetBIOS datagrams on UDP 138 match",
+    ),
+    (
+        "captures/ethercrab/twincat-akd-nc-mode.pcapng",
+        "tls",
+        "41 frames are TLS on ports 9000 and 27038, which tshark finds by its TLS \
+         heuristic and ottr, deciding by port, does not; 21 are one-byte TCP keep-alives \
+         on 443 connections seen after their start (frames 96, 516-520, ...), which \
+         tshark shows as the start of a TLS record",
+    ),
+    (
+        "captures/ethercrab/twincat-scan-devices-2.pcapng",
+        "tls",
+        "7 frames are TLS on ports 9000 and 27023 (tshark's heuristic); frames 460 and \
+         1116 are one-byte keep-alives and 857 the record after one, which tshark counts",
+    ),
+    (
+        "captures/ndpi/selfsigned.pcap",
+        "tls",
+        "TLS on port 3001: tshark finds it by its heuristic, ottr decides by port",
+    ),
+    (
+        "captures/ndpi/vnc.pcap",
+        "vnc",
+        "VNC on port 6900: tshark finds it by its heuristic (the RFB banner), ottr \
+         decides by port (5900-5910)",
+    ),
+    (
+        "captures/suricata-verify/rdp-protocol/RDP-003.pcap",
+        "rdp",
+        "six server fast-path PDUs span two segments (frames 105-106, 159-160, 272-273, \
+         275-276, 278-279, 374-376): tshark shows them as TPKT continuations, ottr joins \
+         them (the lengths match) and counts the frame that completes each",
     ),
 ];
 

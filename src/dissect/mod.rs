@@ -31,17 +31,22 @@ pub mod pnio_cm;
 pub mod pptp;
 pub mod profinet;
 pub mod ptp;
+pub mod rdp;
 pub mod rsvc;
 pub mod s7comm;
 pub mod smb;
 pub mod snmp;
 pub mod ssdp;
+pub mod ssh;
 pub mod sv;
 pub mod syslog;
 pub mod telnet;
 pub mod textline;
 pub mod tftp;
+pub mod tls;
+pub mod vnc;
 pub mod wireguard;
+pub mod x11;
 
 /// One operation a PDU performs, as `ot_operations.csv` counts it. Every stream
 /// dissector reports its PDUs' operations in this form.

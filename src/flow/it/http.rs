@@ -33,7 +33,14 @@ pub struct State {
     body: [Option<InBody>; 2],
     /// The last request was HEAD: its response has no body.
     head_request: bool,
+    /// A message head was seen in this flow.
+    seen: bool,
 }
+
+/// Ports tshark's HTTP dissector takes by default: there, bytes that start no message
+/// are continuation data even before a head is seen (a stream first seen mid-way).
+/// On the other HTTP ports of the catalog only a flow that showed a head is HTTP.
+const TSHARK_PORTS: [u16; 6] = [80, 3128, 3132, 8080, 8088, 11371];
 
 fn done(len: usize, counts: bool) -> Pdu {
     Pdu::Done {
@@ -91,6 +98,7 @@ fn step(s: &mut AppState, st: &mut State, b: &[u8], dir: usize) -> Pdu {
         },
         None => match http::parse(b) {
             Ok(h) => {
+                st.seen = true;
                 head(s, st, &h, dir);
                 let next = match h.start {
                     Start::Response { status: 101, .. } => {
@@ -112,7 +120,13 @@ fn step(s: &mut AppState, st: &mut State, b: &[u8], dir: usize) -> Pdu {
             Err(Error::Short { .. }) => Pdu::Short,
             // A lone byte is a keep-alive probe (its sequence number is one before the
             // next, which a stream first seen mid-way cannot tell): not continuation.
-            Err(Error::NotHttp | Error::TooLong) => done(b.len(), b.len() > 1),
+            Err(Error::NotHttp | Error::TooLong)
+                if st.seen || TSHARK_PORTS.contains(&s.server_port) =>
+            {
+                done(b.len(), b.len() > 1)
+            }
+            // Another protocol on an alternate HTTP port (SSH on 8000, say).
+            Err(Error::NotHttp | Error::TooLong) => Pdu::NotMine,
         },
     }
 }
@@ -169,4 +183,30 @@ fn authorization(s: &mut AppState, v: &[u8], from_client: bool) {
         }
     }
     s.secret("http_authorization", from_client, b"", v);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::flow::app::AppProto;
+
+    /// Frames decoded when a client sends `first`, then the server answers `second`.
+    fn frames(port: u16, first: &[u8], second: &[u8]) -> u64 {
+        let mut a = AppState::new(AppProto::It(ItProto::Http), true, port);
+        // The server is `lo`: the client sends from `hi`.
+        a.segment(false, 1, first, 0, (0, 1), 100);
+        a.segment(true, 1, second, 1, (0, 2), 100);
+        a.frames
+    }
+
+    #[test]
+    fn other_protocols_on_alternate_ports_are_not_http() {
+        let ssh = b"SSH-2.0-OpenSSH_8.2p1\r\n";
+        assert_eq!(frames(8000, ssh, ssh), 0);
+        // On tshark's own HTTP ports, bytes without a head are continuation data.
+        assert_eq!(frames(80, ssh, ssh), 2);
+        // Once a head was seen, later bytes of the flow are HTTP on any port.
+        let req = b"GET / HTTP/1.1\r\nHost: plc\r\n\r\n";
+        assert_eq!(frames(8000, req, ssh), 2);
+    }
 }

@@ -244,6 +244,13 @@ pub enum ItState {
     Smb(smb::State),
     Ldap(ldap::State),
     Vpn(vpn::State),
+    Tls(tls::Flow),
+    Ssh(ssh::Flow),
+    Rdp(rdp::Flow),
+    Vnc(vnc::Flow),
+    X11(x11::Flow),
+    Winrm(winrm::Flow),
+    Remote(remote::Flow),
 }
 
 /// The application state of a new flow of `proto` with key `key` (an IT protocol's
