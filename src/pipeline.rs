@@ -675,17 +675,25 @@ impl FlowState<'_> {
 }
 
 /// Decodes every record of a chunk.
-/// Flow-record buffers reused from wave to wave: allocating them afresh each wave
-/// makes the allocator return and re-fault (zero) tens of megabytes per wave.
+/// Per-shard record buffers reused from wave to wave: allocating them afresh each
+/// wave makes the allocator return and re-fault (zero) tens of megabytes per wave
+/// (they are filled by a worker and freed by the flow thread).
 #[derive(Default)]
-struct RecPool(std::sync::Mutex<Vec<Vec<Vec<FlowRec>>>>);
+struct RecPool(std::sync::Mutex<Vec<ShardBufs>>);
+
+/// One chunk's per-shard buffers: flow records, link-layer records, ARP records.
+type ShardBufs = (Vec<Vec<FlowRec>>, Vec<Vec<L2Rec>>, Vec<Vec<ArpRec>>);
 
 impl RecPool {
-    fn take(&self, nshards: usize) -> Vec<Vec<FlowRec>> {
+    fn take(&self, nshards: usize) -> ShardBufs {
         let got = self.0.lock().unwrap_or_else(|e| e.into_inner()).pop();
         match got {
-            Some(v) if v.len() == nshards => v,
-            _ => (0..nshards).map(|_| Vec::new()).collect(),
+            Some(b) if b.0.len() == nshards => b,
+            _ => (
+                (0..nshards).map(|_| Vec::new()).collect(),
+                (0..nshards).map(|_| Vec::new()).collect(),
+                (0..nshards).map(|_| Vec::new()).collect(),
+            ),
         }
     }
 
@@ -693,7 +701,9 @@ impl RecPool {
         let mut pool = self.0.lock().unwrap_or_else(|e| e.into_inner());
         for mut o in outs {
             o.per_shard.iter_mut().for_each(Vec::clear);
-            pool.push(o.per_shard);
+            o.l2.iter_mut().for_each(Vec::clear);
+            o.arp.iter_mut().for_each(Vec::clear);
+            pool.push((o.per_shard, o.l2, o.arp));
         }
     }
 }
@@ -707,15 +717,13 @@ fn work_chunk(
 ) -> ChunkOut {
     let data: &[u8] = &wave.data;
     let expect = (chunk.end - chunk.start) / 96 / nshards + 16;
+    let (mut per_shard, l2, arp) = pool.take(nshards);
+    per_shard.iter_mut().for_each(|s| s.reserve(expect));
     let mut out = ChunkOut {
         counters: Counters::default(),
-        per_shard: {
-            let mut v = pool.take(nshards);
-            v.iter_mut().for_each(|s| s.reserve(expect));
-            v
-        },
-        l2: (0..nshards).map(|_| Vec::new()).collect(),
-        arp: (0..nshards).map(|_| Vec::new()).collect(),
+        per_shard,
+        l2,
+        arp,
         frags: Vec::new(),
         frames: 0,
         clean: true,

@@ -148,8 +148,19 @@ pub fn build(
             (c.key.hi, c.key.lo)
         };
         for n in &s.notes.list {
+            let own = (if n.by_server { server } else { client }, c.key.v6);
+            // A DHCP client's requests are a fingerprint of its stack (identity).
+            if let ("dhcp_fingerprint" | "dhcp_vendor_class", Some(&i)) = (n.kind, by_ip.get(&own))
+            {
+                assets[i].identity.entry(n.kind).or_insert(IdentityFact {
+                    value: n.value.clone(),
+                    protocol: s.proto.id(),
+                    frame: n.first.frame,
+                });
+                continue;
+            }
             let at = match n.kind {
-                "host_name" => Some((if n.by_server { server } else { client }, c.key.v6)),
+                "host_name" => Some(own),
                 "dns_answer" => n.detail.parse::<IpAddr>().ok().map(flow_addr),
                 _ => None,
             };
@@ -186,6 +197,10 @@ pub fn build(
             a.protocols_used.insert(proto.to_string());
         }
         for fact in &f.facts {
+            // LLDP/CDP system names and PROFINET names of station name the host.
+            if fact.field == "name" && a.names.len() < MAX_NAMES {
+                a.names.insert(fact.value.clone());
+            }
             a.identity.entry(fact.field).or_insert(IdentityFact {
                 value: fact.value.clone(),
                 protocol: proto,

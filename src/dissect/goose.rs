@@ -80,7 +80,7 @@ impl fmt::Debug for Header<'_> {
 /// Splits a GOOSE or SV frame into its header and its APDU, which must start with
 /// `pdu_tag`; the APDU ends where the length says (Ethernet padding may follow), and
 /// `true` says the frame is shorter than that.
-pub(crate) fn split(data: &[u8], pdu_tag: u8) -> Result<(Header<'_>, &[u8], bool), Error> {
+pub fn split(data: &[u8], pdu_tag: u8) -> Result<(Header<'_>, &[u8], bool), Error> {
     let (hdr, rest) = data.split_first_chunk::<HEADER_LEN>().ok_or(Error::Short {
         need: HEADER_LEN + 1,
         have: data.len(),

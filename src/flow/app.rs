@@ -1267,20 +1267,25 @@ impl AppState {
     }
 
     /// This flow's timing rows: keys are those of the requests.
-    pub fn timing_rows(&self, flow: &FlowKey) -> impl Iterator<Item = (OpKey, Timing)> + '_ {
+    /// The flow's timing rows, moved out of the flow.
+    pub fn take_timing_rows(&mut self, flow: &FlowKey) -> Vec<(OpKey, Timing)> {
         let flow = *flow;
-        self.timing.ops.iter().map(move |t| {
-            let k = OpKey {
-                flow,
-                server_is_lo: self.server_is_lo,
-                server_port: self.server_port,
-                proto: self.proto,
-                unit: t.unit,
-                request: true,
-                function: t.function,
-            };
-            (k, t.clone())
-        })
+        let (server_is_lo, server_port, proto) = (self.server_is_lo, self.server_port, self.proto);
+        std::mem::take(&mut self.timing.ops)
+            .into_iter()
+            .map(|t| {
+                let k = OpKey {
+                    flow,
+                    server_is_lo,
+                    server_port,
+                    proto,
+                    unit: t.unit,
+                    request: true,
+                    function: t.function,
+                };
+                (k, t)
+            })
+            .collect()
     }
 
     /// Adds another part of the same flow (another capture of a batch).

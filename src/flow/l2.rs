@@ -97,8 +97,12 @@ impl L2App {
 /// parse (it then stays counted by ethertype).
 pub fn classify(l2_name: &str, payload: &[u8]) -> Option<L2App> {
     match l2_name {
-        "goose" => goose::parse(payload).ok().map(|_| L2App::Goose),
-        "sv" => sv::parse(payload).ok().map(|_| L2App::Sv),
+        // A frame whose header and PDU tag read parses (fields only set flags): the
+        // flow phase reads the fields, once.
+        "goose" => goose::split(payload, goose::PDU_TAG)
+            .ok()
+            .map(|_| L2App::Goose),
+        "sv" => goose::split(payload, sv::PDU_TAG).ok().map(|_| L2App::Sv),
         "arp" => crate::dissect::arp::parse(payload).ok().map(|_| L2App::Arp),
         "lldp" => lldp::parse(payload).ok().map(|_| L2App::Lldp),
         "cdp" => cdp::parse(payload).ok().map(|_| L2App::Cdp),

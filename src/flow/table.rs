@@ -212,15 +212,22 @@ impl ShardTable {
     /// The shard's conversations, their operations and their timing, and its
     /// link-layer flows.
     pub fn into_parts(self) -> ShardParts {
-        let convs: Vec<Conv> = self.table.into_iter().collect();
+        let mut convs: Vec<Conv> = self.table.into_iter().collect();
         let (l2, arp) = self.l2.into_parts();
-        let apps = || {
-            convs
-                .iter()
-                .filter_map(|c| c.app.as_deref().map(|a| (c, a)))
-        };
-        let ops = apps().flat_map(|(c, a)| a.op_rows(&c.key)).collect();
-        let timing = apps().flat_map(|(c, a)| a.timing_rows(&c.key)).collect();
+        let ops = convs
+            .iter()
+            .filter_map(|c| c.app.as_deref().map(|a| a.op_rows(&c.key)))
+            .flatten()
+            .collect();
+        // The timing rows take the histograms: conversations do not need them after.
+        let timing = convs
+            .iter_mut()
+            .filter_map(|c| {
+                let key = c.key;
+                c.app.as_deref_mut().map(|a| a.take_timing_rows(&key))
+            })
+            .flatten()
+            .collect();
         (convs, ops, timing, l2, arp)
     }
 }

@@ -11,6 +11,11 @@ const MAX_PENDING: usize = 64;
 /// Largest value recorded: one hour in microseconds (larger ones saturate).
 const MAX_US: u64 = 3_600_000_000;
 
+/// A histogram of microseconds, made on its first sample: 1 us to an hour at two
+/// significant digits is some 3,300 counters, and a capture has thousands of
+/// (flow, function) pairs, many of which never get a sample of one kind.
+type Micros = Option<Box<Histogram<u32>>>;
+
 /// Timing of one (unit, function) of a flow.
 #[derive(Clone, Debug)]
 pub struct Timing {
@@ -18,21 +23,29 @@ pub struct Timing {
     pub function: u16,
     pub requests: u64,
     pub matched: u64,
-    pub latency: Histogram<u64>,
-    pub interval: Histogram<u64>,
+    pub latency: Micros,
+    pub interval: Micros,
     last_request: Option<i64>,
+}
+
+fn histogram() -> Box<Histogram<u32>> {
+    Box::new(Histogram::new_with_bounds(1, MAX_US, 2).expect("static histogram bounds"))
+}
+
+/// Records a sample, making the histogram on the first.
+fn record(h: &mut Micros, us: u64) {
+    h.get_or_insert_with(histogram).saturating_record(us);
 }
 
 impl Timing {
     fn new(unit: u64, function: u16) -> Timing {
-        let h = || Histogram::new_with_bounds(1, MAX_US, 2).expect("static histogram bounds");
         Timing {
             unit,
             function,
             requests: 0,
             matched: 0,
-            latency: h(),
-            interval: h(),
+            latency: None,
+            interval: None,
             last_request: None,
         }
     }
@@ -40,13 +53,20 @@ impl Timing {
     pub fn merge(&mut self, o: &Timing) {
         self.requests += o.requests;
         self.matched += o.matched;
-        // Same bounds on both sides, so adding cannot fail.
-        let _ = self.latency.add(&o.latency);
-        let _ = self.interval.add(&o.interval);
+        for (mine, theirs) in [
+            (&mut self.latency, &o.latency),
+            (&mut self.interval, &o.interval),
+        ] {
+            if let Some(t) = theirs {
+                // Same bounds on both sides, so adding cannot fail.
+                let _ = mine.get_or_insert_with(histogram).add(t.as_ref());
+            }
+        }
     }
 
     /// (min, p50, p99, max) in microseconds, when there is a sample.
-    pub fn summary(h: &Histogram<u64>) -> Option<[u64; 4]> {
+    pub fn summary(h: &Micros) -> Option<[u64; 4]> {
+        let h = h.as_deref()?;
         (!h.is_empty()).then(|| {
             [
                 h.min(),
@@ -89,7 +109,7 @@ impl FlowTiming {
         let t = self.entry(unit, function);
         t.requests += 1;
         if let Some(prev) = t.last_request {
-            t.interval.saturating_record(micros(ts_ns - prev));
+            record(&mut t.interval, micros(ts_ns - prev));
         }
         t.last_request = Some(ts_ns);
         if let Some(txn) = txn {
@@ -115,7 +135,7 @@ impl FlowTiming {
         };
         let t = self.entry(unit, f);
         t.matched += 1;
-        t.latency.saturating_record(micros(ts_ns - t0));
+        record(&mut t.latency, micros(ts_ns - t0));
     }
 
     pub fn merge(&mut self, o: &FlowTiming) {
@@ -145,7 +165,11 @@ mod tests {
         assert!((1990..=2010).contains(&lat[1]), "{lat:?}");
         let iv = Timing::summary(&t.interval).unwrap();
         assert!((99_000..=101_000).contains(&iv[1]), "{iv:?}");
-        assert_eq!(t.interval.len(), 9);
+        assert_eq!(t.interval.as_ref().map(|h| h.len()), Some(9));
+        // A request without a later one or a response makes no histogram.
+        f.request(2, 3, None, 0);
+        let t = &f.ops[1];
+        assert!(t.latency.is_none() && t.interval.is_none());
     }
 
     #[test]
