@@ -22,7 +22,8 @@ pub enum Command {
     /// Analyse captures and write the reports.
     ///
     /// One capture: OUT/ holds summary.json, conversations.csv, endpoints.csv,
-    /// protocols.csv, ot_operations.csv, ot_timing.csv, assets.csv, assets.json, arp.csv and
+    /// protocols.csv, ot_operations.csv, ot_timing.csv, assets.csv, assets.json,
+    /// observations.csv, sensitive_hits_redacted.csv, remote_access.csv, arp.csv and
     /// run.json. Several captures: OUT/<capture-name>/ for each,
     /// OUT/rollup/ with the same files over all of them, and OUT/captures.csv with one
     /// row per input. With --combine, the inputs are one continuous recording and OUT/

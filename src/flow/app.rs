@@ -1273,7 +1273,8 @@ impl AppState {
         let (server_is_lo, server_port, proto) = (self.server_is_lo, self.server_port, self.proto);
         std::mem::take(&mut self.timing.ops)
             .into_iter()
-            .map(|t| {
+            .map(|mut t| {
+                t.flush();
                 let k = OpKey {
                     flow,
                     server_is_lo,
