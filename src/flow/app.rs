@@ -1273,8 +1273,7 @@ impl AppState {
         let (server_is_lo, server_port, proto) = (self.server_is_lo, self.server_port, self.proto);
         std::mem::take(&mut self.timing.ops)
             .into_iter()
-            .map(|mut t| {
-                t.flush();
+            .map(|t| {
                 let k = OpKey {
                     flow,
                     server_is_lo,

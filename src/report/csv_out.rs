@@ -11,6 +11,7 @@ use crate::aggregate::endpoints::Addr;
 use crate::aggregate::protocols::transport_name;
 use crate::aggregate::scope;
 use crate::flow::app::OpKey;
+use crate::flow::timing::Timing;
 use crate::pipeline::{Analysis, CaptureReport};
 
 pub(super) fn writer(path: &Path) -> Result<csv::Writer<std::io::BufWriter<std::fs::File>>> {
@@ -327,7 +328,7 @@ pub fn timing(path: &Path, a: &Analysis) -> Result<()> {
             t.matched.to_string(),
         ];
         for h in [&t.latency, &t.interval] {
-            match h.summary() {
+            match Timing::summary(h) {
                 Some(q) => row.extend(q.iter().map(|v| v.to_string())),
                 None => row.extend(std::iter::repeat_n(String::new(), 4)),
             }
