@@ -76,19 +76,7 @@ const CAPABILITIES: [&str; 11] = [
 
 /// Capability bits as names joined by `,` (unknown bits as `bitN`).
 pub fn capability_names(bits: u32) -> String {
-    let mut out = String::new();
-    for i in 0..32 {
-        if bits & (1 << i) != 0 {
-            if !out.is_empty() {
-                out.push(',');
-            }
-            match CAPABILITIES.get(i) {
-                Some(n) => out.push_str(n),
-                None => out.push_str(&format!("bit{i}")),
-            }
-        }
-    }
-    out
+    super::bit_names(bits as u32, &CAPABILITIES)
 }
 
 /// The addresses of an Addresses or Management Addresses TLV: a 32-bit count, then

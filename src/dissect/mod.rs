@@ -48,6 +48,24 @@ pub mod vnc;
 pub mod wireguard;
 pub mod x11;
 
+/// Set bits as names joined by `,` (bits without a name as `bitN`): capability masks
+/// of LLDP and CDP.
+pub fn bit_names(bits: u32, names: &[&str]) -> String {
+    let mut out = String::new();
+    for i in 0..32 {
+        if bits & (1 << i) != 0 {
+            if !out.is_empty() {
+                out.push(',');
+            }
+            match names.get(i) {
+                Some(n) => out.push_str(n),
+                None => out.push_str(&format!("bit{i}")),
+            }
+        }
+    }
+    out
+}
+
 /// One operation a PDU performs, as `ot_operations.csv` counts it. Every stream
 /// dissector reports its PDUs' operations in this form.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
