@@ -76,7 +76,7 @@ const CAPABILITIES: [&str; 11] = [
 
 /// Capability bits as names joined by `,` (unknown bits as `bitN`).
 pub fn capability_names(bits: u32) -> String {
-    super::bit_names(bits as u32, &CAPABILITIES)
+    super::bit_names(bits, &CAPABILITIES)
 }
 
 /// The addresses of an Addresses or Management Addresses TLV: a 32-bit count, then

@@ -170,7 +170,7 @@ const CAPABILITIES: [&str; 11] = [
 
 /// Capability bits as names joined by `,` (unknown bits as `bitN`).
 pub fn capability_names(bits: u16) -> String {
-    super::bit_names(bits as u32, &CAPABILITIES)
+    super::bit_names(u32::from(bits), &CAPABILITIES)
 }
 
 impl<'a> View<'a> {

@@ -3,7 +3,10 @@
 //! and cleartext credentials and secrets (`sensitive_hits_redacted.csv`), one per
 //! occurrence with its frame.
 
-use std::collections::HashMap;
+use std::borrow::Cow;
+use std::hash::BuildHasher;
+
+use hashbrown::HashTable;
 
 /// Distinct observations kept per flow; beyond it they are counted as dropped.
 pub const MAX_NOTES: usize = 4096;
@@ -54,7 +57,8 @@ pub struct Secret {
 #[derive(Clone, Default)]
 pub struct Notes {
     pub list: Vec<Note>,
-    index: HashMap<(&'static str, bool, String, String), usize>,
+    /// Positions in `list`, by the hash of a note's (kind, side, value, detail).
+    index: HashTable<usize>,
     /// Distinct observations not kept because the flow had `MAX_NOTES` already.
     pub dropped: u64,
     pub secrets: Vec<Secret>,
@@ -72,6 +76,26 @@ impl std::fmt::Debug for Notes {
             .field("secrets_dropped", &self.secrets_dropped)
             .finish()
     }
+}
+
+/// Text from a capture as kept: borrowed when the bytes already are (valid UTF-8,
+/// trimmed, no control characters, within the bound), so a note seen again costs no
+/// allocation.
+fn clean(raw: &[u8]) -> Cow<'_, str> {
+    match std::str::from_utf8(raw) {
+        Ok(s)
+            if s.len() <= MAX_VALUE
+                && s.trim().len() == s.len()
+                && !s.chars().any(char::is_control) =>
+        {
+            Cow::Borrowed(s)
+        }
+        _ => Cow::Owned(text(raw)),
+    }
+}
+
+fn key_hash(kind: &str, by_server: bool, value: &str, detail: &str) -> u64 {
+    foldhash::fast::FixedState::with_seed(0).hash_one((kind, by_server, value, detail))
 }
 
 /// Text from a capture: lossy UTF-8, control characters replaced, trimmed, bounded.
@@ -98,11 +122,11 @@ impl Notes {
         detail: &[u8],
         at: At,
     ) {
-        let (value, detail) = (text(value), text(detail));
+        let (value, detail) = (clean(value), clean(detail));
         if value.is_empty() {
             return;
         }
-        self.add(kind, by_server, value, detail, 1, at, at.ts_ns);
+        self.add(kind, by_server, &value, &detail, 1, at, at.ts_ns);
     }
 
     #[allow(clippy::too_many_arguments)]
@@ -110,14 +134,19 @@ impl Notes {
         &mut self,
         kind: &'static str,
         by_server: bool,
-        value: String,
-        detail: String,
+        value: &str,
+        detail: &str,
         count: u64,
         first: At,
         last_ts: i64,
     ) {
-        let key = (kind, by_server, value, detail);
-        if let Some(&i) = self.index.get(&key) {
+        let hash = key_hash(kind, by_server, value, detail);
+        let list = &self.list;
+        let found = self.index.find(hash, |&i| {
+            let n = &list[i];
+            n.kind == kind && n.by_server == by_server && n.value == value && n.detail == detail
+        });
+        if let Some(&i) = found {
             let n = &mut self.list[i];
             n.count += count;
             if first < n.first {
@@ -130,13 +159,16 @@ impl Notes {
             self.dropped += count;
             return;
         }
-        let (kind, by_server, value, detail) = key.clone();
-        self.index.insert(key, self.list.len());
+        let list = &self.list;
+        self.index.insert_unique(hash, list.len(), |&i| {
+            let n = &list[i];
+            key_hash(n.kind, n.by_server, &n.value, &n.detail)
+        });
         self.list.push(Note {
             kind,
             by_server,
-            value,
-            detail,
+            value: value.to_string(),
+            detail: detail.to_string(),
             count,
             first,
             last_ts,
@@ -172,8 +204,8 @@ impl Notes {
             self.add(
                 n.kind,
                 n.by_server != flip,
-                n.value.clone(),
-                n.detail.clone(),
+                &n.value,
+                &n.detail,
                 n.count,
                 n.first,
                 n.last_ts,
@@ -233,6 +265,18 @@ mod tests {
         assert_eq!(n.dropped, 12);
         assert_eq!(text(b" a\x01b\n"), "a\u{fffd}b");
         assert_eq!(text(&[b'x'; 1000]).len(), MAX_VALUE);
+    }
+
+    #[test]
+    fn clean_text_is_borrowed_and_dirty_text_normalised() {
+        assert!(matches!(clean(b"plc1.site"), Cow::Borrowed("plc1.site")));
+        assert_eq!(clean(b" a\x01b\n"), "a\u{fffd}b");
+        assert_eq!(clean(&[0xff, b'x']), "\u{fffd}x");
+        // The same observation, clean or not, is one note.
+        let mut n = Notes::default();
+        n.note("user", false, b"alice", b"", at(1));
+        n.note("user", false, b" alice\n", b"", at(2));
+        assert_eq!((n.list.len(), n.list[0].count), (1, 2));
     }
 
     #[test]
