@@ -19,22 +19,7 @@ const KEYS: &[(&str, &str, &[&str], bool)] = &[
 
 /// Differences explained and accepted: (capture, key, value, reason). A value listed
 /// here may be missing from ottr's set (or be extra in it).
-const KNOWN: &[(&str, &str, &str, &str)] = &[
-    (
-        "captures/icsnpp-opcua-binary/open62541_client-server_mainloop.pcap",
-        "dns_qry_name",
-        "gateway.docker.internal",
-        "frames 1-4: DNS between ephemeral ports 63974 and 58543 on loopback, which tshark \
-     finds by heuristics; ottr decodes DNS on its registered ports only",
-    ),
-    (
-        "captures/ndpi/selfsigned.pcap",
-        "tls_sni",
-        "localhost",
-        "frame 5: a ClientHello to TCP port 3001, which tshark's TLS heuristic finds; \
-         ottr decodes TLS on its registered ports only",
-    ),
-];
+const KNOWN: &[(&str, &str, &str, &str)] = &[];
 
 /// The cell as observations.csv writes it (see `report::safe_cell`).
 fn cell(s: &str) -> String {

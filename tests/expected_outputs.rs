@@ -20,9 +20,9 @@
 //! - `bacnet.log`: one line per APDU or network-layer message: the service (or
 //!   Segment-ACK, Reject, Abort, the network message) by name, compared lower-case
 //!   without punctuation.
-//! - `profinet_io_cm.log`: one line per DCE/RPC datagram, only those of flows with
-//!   UDP 34964 on one side (ottr does not follow the dynamic ports the answers and
-//!   the device's calls use). Request/Response/Fault/Reject lines of a first
+//! - `profinet_io_cm.log`: one line per DCE/RPC datagram, on UDP 34964 and on the
+//!   dynamic ports the answers and the device's calls use (which ottr finds by the
+//!   PNIO interface UUID). Request/Response/Fault/Reject lines of a first
 //!   fragment by opnum and direction; other packet types by type (ottr's 0x100 +
 //!   packet type), both directions summed.
 //!
@@ -390,9 +390,6 @@ fn log_ops(log: &str, rows: &[Row]) -> Option<BTreeMap<String, u64>> {
         }
         "profinet_io_cm.log" => {
             for r in rows {
-                if r["id.orig_p"] != "34964" && r["id.resp_p"] != "34964" {
-                    continue;
-                }
                 match dcerpc_packet_type(&r["packet_type"]) {
                     t @ (0 | 2 | 3 | 6) if r["fragment_num"] == "0" => {
                         let dir = if t == 0 { "request" } else { "response" };

@@ -269,6 +269,22 @@ impl<'a> Message<'a> {
             seen: 0,
         }
     }
+
+    /// Whether the sections the counts announce parse and fill the message exactly
+    /// (no bytes short, none over): how a DNS message is told from other bytes on a
+    /// port DNS does not own.
+    pub fn exact(&self) -> bool {
+        if self.questions().count() != self.qdcount() as usize {
+            return false;
+        }
+        let mut r = self.records();
+        let total = self.ancount() as usize + self.nscount() as usize + self.arcount() as usize;
+        let mut seen = 0;
+        while r.next().is_some() {
+            seen += 1;
+        }
+        seen == total && r.at == self.msg.len() && (total > 0 || self.qdcount() > 0)
+    }
 }
 
 impl fmt::Debug for Message<'_> {

@@ -260,6 +260,8 @@ pub struct AppState {
     /// Whether the server is the flow key's `lo` endpoint.
     pub server_is_lo: bool,
     pub server_port: u16,
+    /// Found by the flow's first bytes (`flow::sniff`), not by its registered port.
+    pub by_content: bool,
     /// Index 0: client to server; 1: server to client.
     streams: [Stream; 2],
     /// Frames and bytes in which at least one PDU was decoded.
@@ -443,6 +445,7 @@ impl AppState {
             proto,
             server_is_lo,
             server_port,
+            by_content: false,
             streams: Default::default(),
             frames: 0,
             bytes: 0,

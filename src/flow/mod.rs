@@ -13,6 +13,7 @@ pub mod it;
 pub mod key;
 pub mod l2;
 pub mod notes;
+pub mod sniff;
 pub mod stream;
 pub mod table;
 pub mod timing;

@@ -5,6 +5,7 @@ use hashbrown::HashTable;
 use super::app::{self, AppState, OpKey, OpStat};
 use super::arp::{ArpBinding, ArpRec};
 use super::l2::{L2Flow, L2Rec, L2Table};
+use super::sniff::{self, Sender, MAX_SNIFFS};
 use super::timing::Timing;
 use super::{FlowKey, FlowRec};
 use crate::dissect::net::transport::tcp_flags;
@@ -29,6 +30,8 @@ pub struct Conv {
     pub mac: [Option<[u8; 6]>; 2],
     /// State of the application protocol the flow may carry.
     pub app: Option<Box<AppState>>,
+    /// Payload packets looked at for a protocol no port claimed (see `flow::sniff`).
+    sniffs: u8,
 }
 
 impl Conv {
@@ -49,6 +52,8 @@ impl Conv {
                 .map(|(p, server_is_lo, port)| {
                     Box::new(super::it::app_state(p, &r.key, server_is_lo, port))
                 }),
+            // A flow not dissected is never sniffed.
+            sniffs: if dissect { 0 } else { MAX_SNIFFS },
         }
     }
 
@@ -102,6 +107,37 @@ impl Conv {
             (hi, lo)
         }
     }
+}
+
+/// The application state of a flow whose payload `b`, sent by side `d`, gives its
+/// protocol away.
+fn sniffed(c: &Conv, r: &FlowRec, d: usize, b: &[u8]) -> Option<Box<AppState>> {
+    let (proto, sender) = sniff::sniff(r.key.proto, b)?;
+    let from_server = match sender {
+        Sender::Client => false,
+        Sender::Server => true,
+        // Banners: the end that did not open the connection is the server; when the
+        // handshake was not captured, the first to speak (servers announce first).
+        Sender::Either => c.initiator == 0 || c.initiator as usize != d + 1,
+        Sender::Unknown if c.initiator != 0 => c.initiator as usize != d + 1,
+        Sender::Unknown => {
+            let (own, other) = if r.from_lo {
+                (r.key.lo_port, r.key.hi_port)
+            } else {
+                (r.key.hi_port, r.key.lo_port)
+            };
+            own < other
+        }
+    };
+    let server_is_lo = r.from_lo == from_server;
+    let port = if server_is_lo {
+        r.key.lo_port
+    } else {
+        r.key.hi_port
+    };
+    let mut a = super::it::app_state(proto, &r.key, server_is_lo, port);
+    a.by_content = true;
+    Some(Box::new(a))
 }
 
 /// What a shard hands to the merge: conversations, operations, timing rows,
@@ -167,11 +203,15 @@ impl ShardTable {
             c.initiator = if client_is_a { 1 } else { 2 };
         }
         if r.payload_len > 0 {
+            let (s, e) = (
+                r.payload_off as usize,
+                r.payload_off as usize + r.payload_len as usize,
+            );
+            if c.app.is_none() && c.sniffs < MAX_SNIFFS {
+                c.sniffs += 1;
+                c.app = data.get(s..e).and_then(|b| sniffed(c, r, d, b));
+            }
             if let Some(a) = c.app.as_deref_mut() {
-                let (s, e) = (
-                    r.payload_off as usize,
-                    r.payload_off as usize + r.payload_len as usize,
-                );
                 let frame = (capture, r.frame + frame_offset);
                 let len = r.payload_len as usize;
                 let udp = r.key.proto == 17;
