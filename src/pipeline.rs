@@ -787,8 +787,8 @@ fn work_chunk(
                     payload,
                 );
                 let mut r = r;
-                if !l4.payload.is_empty() {
-                    if let Some((proto, _, _)) = candidate(&r.key).filter(|_| dissect) {
+                if dissect && !l4.payload.is_empty() {
+                    if let Some((proto, _, _)) = candidate(&r.key) {
                         r.hint = Hint::of(proto, l4.payload);
                     }
                 }

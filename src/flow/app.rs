@@ -108,21 +108,23 @@ pub(crate) type CodeTables = (fn(u16) -> &'static str, fn(u16) -> OpClass);
 /// | 62 | the PDU performs an operation (the fields below are meaningful) |
 /// | 61 | exception |
 /// | 59..61 | direction the PDU states: 0 none, 1 request, 2 response |
-/// | 58 | a transaction id is present |
-/// | 42..58 | transaction id |
-/// | 26..42 | function code |
-/// | 10..26 | unit (protocols whose unit is in the PDU and fits 16 bits) |
+/// | 57..59 | transaction id width: 0 none, 1 eight bits, 2 sixteen bits |
+/// | 41..57 | function code |
+/// | 0..41 | transaction id in the top 0, 8 or 16 bits, the unit below it (25 to 41 bits: a Modbus unit id, a BACnet object, a CIP class and instance) |
 ///
-/// PDUs that change flow state (S7 connection requests and identification answers,
-/// S7comm-plus, Modbus identification answers, DNP3 transport segments) get no hint.
+/// A PDU whose unit or transaction id does not fit gets no hint (the flow phase reads
+/// its bytes). PDUs that change flow state (S7 connection requests and identification
+/// answers, S7comm-plus, Modbus identification answers, DNP3 transport segments) get
+/// none either.
 pub struct Hint;
 
 impl Hint {
     const SET: u64 = 1 << 63;
     const OP: u64 = 1 << 62;
     const EXCEPTION: u64 = 1 << 61;
-    const TXN: u64 = 1 << 58;
+    const ROOM: u32 = 41;
 
+    /// The hint of a PDU with `op` and transaction `txn`; 0 when they do not fit.
     fn pack(op: Option<Op>, txn: Option<u32>) -> u64 {
         let Some(op) = op else { return Self::SET };
         let dir = match op.request {
@@ -130,22 +132,39 @@ impl Hint {
             Some(true) => 1,
             Some(false) => 2,
         };
+        let (width, code, txn) = match txn {
+            None => (0, 0u64, 0u64),
+            Some(t) if t <= 0xff => (8, 1, t as u64),
+            Some(t) if t <= 0xffff => (16, 2, t as u64),
+            Some(_) => return 0,
+        };
+        let unit_bits = Self::ROOM - width;
+        if op.unit >> unit_bits != 0 {
+            return 0;
+        }
         Self::SET
             | Self::OP
             | if op.exception { Self::EXCEPTION } else { 0 }
             | dir << 59
-            | txn.map_or(0, |t| Self::TXN | (t as u64 & 0xffff) << 42)
-            | (op.function as u64) << 26
-            | (op.unit & 0xffff) << 10
+            | code << 57
+            | (op.function as u64) << Self::ROOM
+            | txn << unit_bits
+            | op.unit
     }
 
     fn unpack(h: u64) -> (Option<Op>, Option<u32>) {
         if h & Self::OP == 0 {
             return (None, None);
         }
+        let width = match (h >> 57) & 3 {
+            1 => 8,
+            2 => 16,
+            _ => 0,
+        };
+        let unit_bits = Self::ROOM - width;
         let op = Op {
-            unit: (h >> 10) & 0xffff,
-            function: ((h >> 26) & 0xffff) as u16,
+            unit: h & ((1 << unit_bits) - 1),
+            function: ((h >> Self::ROOM) & 0xffff) as u16,
             exception: h & Self::EXCEPTION != 0,
             request: match (h >> 59) & 3 {
                 1 => Some(true),
@@ -153,10 +172,8 @@ impl Hint {
                 _ => None,
             },
         };
-        (
-            Some(op),
-            (h & Self::TXN != 0).then_some(((h >> 42) & 0xffff) as u32),
-        )
+        let txn = (width > 0).then(|| ((h >> unit_bits) & ((1 << width) - 1)) as u32);
+        (Some(op), txn)
     }
 
     /// Summarises a payload of a flow that may carry `proto`; 0 when it cannot.
@@ -194,7 +211,7 @@ impl Hint {
                         first.get_or_insert(op);
                     });
                     match first {
-                        Some(op) if n == 1 && op.unit <= 0xffff => Self::pack(Some(op), None),
+                        Some(op) if n == 1 => Self::pack(Some(op), None),
                         None => Self::pack(None, None),
                         _ => 0,
                     }
@@ -203,11 +220,10 @@ impl Hint {
             },
             AppProto::Bacnet => match bacnet::parse_lax(payload) {
                 Ok(m) if m.apdu().and_then(|a| a.i_am()).is_none() => match bacnet::op(&m) {
-                    Some(op) if op.unit <= 0xffff => Self::pack(
+                    Some(op) => Self::pack(
                         Some(op),
                         m.apdu().and_then(|a| a.invoke_id()).map(u32::from),
                     ),
-                    Some(_) => 0,
                     None => Self::pack(None, None),
                 },
                 _ => 0,
@@ -215,8 +231,7 @@ impl Hint {
             AppProto::OpcUa => Self::opcua(payload),
             AppProto::Iec104 => match iec104::parse(payload) {
                 Ok(a) if a.len() == payload.len() => match iec104::op(&a) {
-                    Some(op) if op.unit <= 0xffff => Self::pack(Some(op), None),
-                    Some(_) => 0,
+                    Some(op) => Self::pack(Some(op), None),
                     None => Self::pack(None, None),
                 },
                 _ => 0,
@@ -253,38 +268,40 @@ impl Hint {
     }
 }
 
-/// Per-flow state of a decoded protocol.
+/// Per-flow state of a decoded protocol. Laid out in this order (`repr(C)`): what
+/// every PDU touches first, in as few cache lines as can be.
 #[derive(Clone, Debug)]
+#[repr(C)]
 pub struct AppState {
     pub proto: AppProto,
     /// Whether the server is the flow key's `lo` endpoint.
     pub server_is_lo: bool,
-    pub server_port: u16,
     /// Found by the flow's first bytes (`flow::sniff`), not by its registered port.
     pub by_content: bool,
-    /// Index 0: client to server; 1: server to client.
-    streams: [Stream; 2],
+    pub server_port: u16,
+    /// S7: rack and slot from the COTP connection request (see `S7_UNIT_KNOWN`).
+    s7_unit: u64,
     /// Frames and bytes in which at least one PDU was decoded.
     pub frames: u64,
     pub bytes: u64,
-    /// Segments whose bytes were not this protocol.
-    pub errors: u64,
     /// Operations of this flow: few per flow (units x functions x directions), so a
     /// short list beats hashing the flow key for every PDU.
     pub ops: Vec<(OpId, OpStat)>,
     pub timing: FlowTiming,
+    /// Further operations of the last PDU (EtherNet/IP reports several per message).
+    more_ops: Vec<Op>,
+    /// Index 0: client to server; 1: server to client.
+    streams: [Stream; 2],
+    /// OPC UA: what the secure channel allows reading.
+    opcua: OpcUaFlow,
+    /// Segments whose bytes were not this protocol.
+    pub errors: u64,
     /// Per direction, an application fragment being reassembled from transport
     /// segments (DNP3) or a TSDU from COTP DT TPDUs (MMS).
     fragments: [Vec<u8>; 2],
     mms: MmsFlow,
-    /// S7: rack and slot from the COTP connection request (see `S7_UNIT_KNOWN`).
-    s7_unit: u64,
     /// What the devices said about themselves (identity), with the frame that said it.
     pub facts: Vec<Fact>,
-    /// Further operations of the last PDU (EtherNet/IP reports several per message).
-    more_ops: Vec<Op>,
-    /// OPC UA: what the secure channel allows reading.
-    opcua: OpcUaFlow,
     /// What IT protocols observed in this flow, and the secrets they carried.
     pub notes: Notes,
     /// The packet being fed (for notes and secrets).
@@ -405,38 +422,97 @@ pub struct OpId {
     pub function: u16,
 }
 
-/// Which protocol a new TCP flow may carry, from its ports; the first payload then
-/// has to parse for the flow to count as decoded.
+/// The registered ports of the industrial protocols, per transport; a flow counts as
+/// decoded only once its bytes parse.
+pub(crate) const OT_PORTS: [(u8, u16, u16, AppProto); 11] = [
+    (17, 47808, 47823, AppProto::Bacnet),
+    (6, 44818, 44818, AppProto::Enip),
+    (17, 44818, 44818, AppProto::Enip),
+    (17, 2222, 2222, AppProto::CipIo),
+    (6, 502, 502, AppProto::Modbus),
+    (6, 102, 102, AppProto::S7comm),
+    (6, 2404, 2404, AppProto::Iec104),
+    (6, 20000, 20000, AppProto::Dnp3),
+    (17, 20000, 20000, AppProto::Dnp3),
+    (6, 4840, 4840, AppProto::OpcUa),
+    (17, 34964, 34964, AppProto::PnioCm),
+];
+
+/// For TCP (0) and UDP (1), per port: 1 + the index of the first `OT_PORTS` entry
+/// owning it in the low byte, of the first `it::PORTS` entry in the high byte (0:
+/// none). The decode phase asks for every packet, so a lookup, not a scan.
+static PORT_MAP: [[u16; 65536]; 2] = port_map();
+
+const fn port_map() -> [[u16; 65536]; 2] {
+    assert!(OT_PORTS.len() < 256 && it::PORTS.len() < 256);
+    let mut m = [[0u16; 65536]; 2];
+    // Last entry first, so that the first entry owning a port is the one left.
+    let mut i = OT_PORTS.len();
+    while i > 0 {
+        i -= 1;
+        let (t, lo, hi) = (
+            OT_PORTS[i].0,
+            OT_PORTS[i].1 as usize,
+            OT_PORTS[i].2 as usize,
+        );
+        let map = &mut m[(t == 17) as usize];
+        let mut p = lo;
+        while p <= hi {
+            map[p] = (map[p] & 0xff00) | (i as u16 + 1);
+            p += 1;
+        }
+    }
+    let mut i = it::PORTS.len();
+    while i > 0 {
+        i -= 1;
+        let (t, lo, hi) = (
+            it::PORTS[i].0,
+            it::PORTS[i].1 as usize,
+            it::PORTS[i].2 as usize,
+        );
+        let map = &mut m[(t == 17) as usize];
+        let mut p = lo;
+        while p <= hi {
+            map[p] = (map[p] & 0x00ff) | ((i as u16 + 1) << 8);
+            p += 1;
+        }
+    }
+    m
+}
+
+/// Which protocol a new flow may carry, from its ports: (protocol, server is `lo`,
+/// server port); the first payload then has to parse for the flow to count as
+/// decoded. An industrial protocol's port wins over an IT one's; between two
+/// industrial entries the earlier in `OT_PORTS`, between two IT ports the lower.
+#[inline]
 pub fn candidate(key: &FlowKey) -> Option<(AppProto, bool, u16)> {
-    // The registered ports of each protocol, per transport; a flow counts as decoded
-    // only once its bytes parse.
-    const PORTS: [(u8, u16, u16, AppProto); 11] = [
-        (17, 47808, 47823, AppProto::Bacnet),
-        (6, 44818, 44818, AppProto::Enip),
-        (17, 44818, 44818, AppProto::Enip),
-        (17, 2222, 2222, AppProto::CipIo),
-        (6, 502, 502, AppProto::Modbus),
-        (6, 102, 102, AppProto::S7comm),
-        (6, 2404, 2404, AppProto::Iec104),
-        (6, 20000, 20000, AppProto::Dnp3),
-        (17, 20000, 20000, AppProto::Dnp3),
-        (6, 4840, 4840, AppProto::OpcUa),
-        (17, 34964, 34964, AppProto::PnioCm),
-    ];
-    PORTS
-        .iter()
-        .find_map(|&(transport, lo, hi, proto)| {
-            if key.proto != transport {
-                None
-            } else if (lo..=hi).contains(&key.lo_port) {
-                Some((proto, true, key.lo_port))
-            } else if (lo..=hi).contains(&key.hi_port) {
-                Some((proto, false, key.hi_port))
-            } else {
-                None
-            }
-        })
-        .or_else(|| it::candidate(key).map(|(p, lo, port)| (AppProto::It(p), lo, port)))
+    let map = match key.proto {
+        6 => &PORT_MAP[0],
+        17 => &PORT_MAP[1],
+        _ => return None,
+    };
+    let (lo, hi) = (map[key.lo_port as usize], map[key.hi_port as usize]);
+    if lo | hi == 0 {
+        return None;
+    }
+    let (ot_lo, ot_hi) = (lo & 0xff, hi & 0xff);
+    if ot_lo | ot_hi != 0 {
+        let on_lo = ot_lo != 0 && (ot_hi == 0 || ot_lo <= ot_hi);
+        let (i, port) = if on_lo {
+            (ot_lo, key.lo_port)
+        } else {
+            (ot_hi, key.hi_port)
+        };
+        return Some((OT_PORTS[i as usize - 1].3, on_lo, port));
+    }
+    let (it_lo, it_hi) = (lo >> 8, hi >> 8);
+    let on_lo = it_lo != 0 && (it_hi == 0 || key.lo_port <= key.hi_port);
+    let (i, port) = if on_lo {
+        (it_lo, key.lo_port)
+    } else {
+        (it_hi, key.hi_port)
+    };
+    Some((AppProto::It(it::PORTS[i as usize - 1].3), on_lo, port))
 }
 
 impl AppState {
@@ -1322,6 +1398,61 @@ impl AppState {
 mod tests {
     use super::*;
 
+    /// The port rules `candidate` implements, as a scan of the two lists.
+    fn candidate_by_scan(key: &FlowKey) -> Option<(AppProto, bool, u16)> {
+        let ot = OT_PORTS.iter().find_map(|&(t, lo, hi, p)| {
+            if key.proto != t {
+                None
+            } else if (lo..=hi).contains(&key.lo_port) {
+                Some((p, true, key.lo_port))
+            } else if (lo..=hi).contains(&key.hi_port) {
+                Some((p, false, key.hi_port))
+            } else {
+                None
+            }
+        });
+        let find = |port: u16| {
+            it::PORTS
+                .iter()
+                .find(|&&(t, lo, hi, _)| t == key.proto && (lo..=hi).contains(&port))
+                .map(|p| AppProto::It(p.3))
+        };
+        ot.or(match (find(key.lo_port), find(key.hi_port)) {
+            (Some(_), Some(q)) if key.hi_port < key.lo_port => Some((q, false, key.hi_port)),
+            (Some(p), _) => Some((p, true, key.lo_port)),
+            (None, Some(q)) => Some((q, false, key.hi_port)),
+            (None, None) => None,
+        })
+    }
+
+    #[test]
+    fn port_map_follows_the_port_rules() {
+        // Every registered port, its neighbours and a few others, in all pairs.
+        let mut ports: Vec<u16> = vec![0, 1, 1024, 40000, 65535];
+        for &(_, lo, hi, _) in OT_PORTS.iter() {
+            ports.extend([lo.saturating_sub(1), lo, hi, hi.saturating_add(1)]);
+        }
+        for &(_, lo, hi, _) in it::PORTS.iter() {
+            ports.extend([lo.saturating_sub(1), lo, hi, hi.saturating_add(1)]);
+        }
+        for proto in [6, 17, 1, 132] {
+            for &a in &ports {
+                for &b in &ports {
+                    let key = FlowKey {
+                        lo: [0; 16],
+                        hi: [1; 16],
+                        lo_port: a,
+                        hi_port: b,
+                        proto,
+                        v6: false,
+                        vlan: 0,
+                    };
+                    assert_eq!(candidate(&key), candidate_by_scan(&key), "{key:?}");
+                }
+            }
+        }
+    }
+
     fn adu(unit: u8, pdu: &[u8]) -> Vec<u8> {
         let mut v = vec![0, 1, 0, 0];
         v.extend(((pdu.len() + 1) as u16).to_be_bytes());
@@ -1525,17 +1656,37 @@ mod tests {
     fn hints_round_trip() {
         for request in [None, Some(true), Some(false)] {
             for exception in [false, true] {
-                let op = Op {
-                    unit: 0xbeef,
-                    function: 0x84f2,
-                    exception,
-                    request,
-                };
-                assert_eq!(
-                    Hint::unpack(Hint::pack(Some(op), Some(0xfffe))),
-                    (Some(op), Some(0xfffe))
-                );
-                assert_eq!(Hint::unpack(Hint::pack(Some(op), None)), (Some(op), None));
+                for (unit, txn) in [
+                    (0xbeef, Some(0xfffe)),
+                    (0xbeef, None),
+                    (0x1_ffff_ffff, Some(0x7f)),
+                    ((1 << 25) - 1, Some(0x100)),
+                    ((1 << 41) - 1, None),
+                    (0, Some(0)),
+                ] {
+                    let op = Op {
+                        unit,
+                        function: 0x84f2,
+                        exception,
+                        request,
+                    };
+                    assert_eq!(Hint::unpack(Hint::pack(Some(op), txn)), (Some(op), txn));
+                }
+                // What does not fit gets no hint.
+                for (unit, txn) in [
+                    (1 << 25, Some(0x100)),
+                    (1 << 33, Some(1)),
+                    (1 << 41, None),
+                    (1, Some(0x1_0000)),
+                ] {
+                    let op = Op {
+                        unit,
+                        function: 1,
+                        exception,
+                        request,
+                    };
+                    assert_eq!(Hint::pack(Some(op), txn), 0, "{unit:#x} {txn:?}");
+                }
             }
         }
         assert_eq!(Hint::unpack(Hint::pack(None, None)), (None, None));

@@ -143,7 +143,7 @@ fn no_class(_: u16) -> OpClass {
 }
 
 /// (IP protocol, first port, last port, protocol): the registered ports of each.
-const PORTS: &[(u8, u16, u16, ItProto)] = &[
+pub(crate) const PORTS: &[(u8, u16, u16, ItProto)] = &[
     (6, 53, 53, ItProto::Dns),
     (17, 53, 53, ItProto::Dns),
     (17, 5353, 5353, ItProto::Mdns),
@@ -210,23 +210,6 @@ const PORTS: &[(u8, u16, u16, ItProto)] = &[
     (17, 1701, 1701, ItProto::L2tp),
     (6, 1723, 1723, ItProto::Pptp),
 ];
-
-/// Which IT protocol a flow may carry, from its ports: (protocol, server is `lo`,
-/// server port). The lower port wins when both match.
-pub fn candidate(key: &FlowKey) -> Option<(ItProto, bool, u16)> {
-    let find = |port: u16| {
-        PORTS
-            .iter()
-            .find(|&&(t, lo, hi, _)| t == key.proto && (lo..=hi).contains(&port))
-            .map(|p| p.3)
-    };
-    match (find(key.lo_port), find(key.hi_port)) {
-        (Some(_), Some(q)) if key.hi_port < key.lo_port => Some((q, false, key.hi_port)),
-        (Some(p), _) => Some((p, true, key.lo_port)),
-        (None, Some(q)) => Some((q, false, key.hi_port)),
-        (None, None) => None,
-    }
-}
 
 /// Per-flow state an IT protocol keeps between PDUs.
 #[derive(Clone, Debug, Default)]
