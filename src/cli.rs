@@ -105,6 +105,10 @@ pub struct AnalyzeArgs {
     #[arg(long)]
     pub show_secrets: bool,
 
+    /// Evidence frames listed per finding (findings.json), at most 32.
+    #[arg(long, default_value_t = 10, value_parser = clap::value_parser!(u16).range(1..=32))]
+    pub max_evidence: u16,
+
     /// No progress bar and no summary on stderr.
     #[arg(short, long)]
     pub quiet: bool,

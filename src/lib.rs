@@ -35,4 +35,5 @@ pub mod dissect;
 pub mod flow;
 pub mod pipeline;
 pub mod report;
+pub mod rules;
 pub mod run;

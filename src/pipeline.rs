@@ -215,11 +215,14 @@ impl Analysis {
             for c in &a.convs {
                 let mut c = c.clone();
                 c.first_frame.0 = i as u32;
+                if let Some(app) = c.app.as_deref_mut() {
+                    app.set_capture(i as u32);
+                }
                 convs.entry(c.key).and_modify(|x| x.merge(&c)).or_insert(c);
             }
             for (k, o) in &a.ops {
-                let mut o = *o;
-                o.first_frame.0 = i as u32;
+                let mut o = o.clone();
+                o.set_capture(i as u32);
                 ops.entry(*k).and_modify(|x| x.merge(&o)).or_insert(o);
             }
             for (k, t) in &a.timing {

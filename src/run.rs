@@ -15,7 +15,8 @@ use crate::capture::source::Source;
 use crate::catalog::Catalog;
 use crate::cli::AnalyzeArgs;
 use crate::pipeline::{self, Analysis, CaptureReport, Options};
-use crate::report::{csv_out, it_csv, json_out, l2_csv};
+use crate::report::{csv_out, findings_json, it_csv, json_out, l2_csv};
+use crate::rules;
 
 /// Extensions that mark a file as meant to be a capture when walking directories.
 const CAPTURE_EXTS: [&str; 6] = ["pcap", "pcapng", "cap", "dmp", "pcap0", "ntar"];
@@ -89,7 +90,7 @@ pub fn analyze(args: &AnalyzeArgs, argv: &[String]) -> Result<i32> {
     let cpu = (pipeline::process_cpu() - cpu0).as_secs_f64();
     for (a, name) in &analyses {
         let dir = if single { out.clone() } else { out.join(name) };
-        write_all(&dir, a, &run_info(wall, cpu), args.show_secrets)?;
+        write_all(&dir, a, &run_info(wall, cpu), args)?;
         for c in &a.captures {
             rows.push((c, if single { ".".into() } else { name.clone() }));
         }
@@ -101,12 +102,7 @@ pub fn analyze(args: &AnalyzeArgs, argv: &[String]) -> Result<i32> {
         let parts: Vec<&Analysis> = analyses.iter().map(|(a, _)| a).collect();
         let mut roll = Analysis::rollup(&parts);
         roll.finish(&catalog);
-        write_all(
-            &out.join("rollup"),
-            &roll,
-            &run_info(wall, cpu),
-            args.show_secrets,
-        )?;
+        write_all(&out.join("rollup"), &roll, &run_info(wall, cpu), args)?;
     }
 
     let mut status = 0;
@@ -136,8 +132,9 @@ fn write_all(
     dir: &Path,
     a: &Analysis,
     info: &json_out::RunInfo<'_>,
-    show_secrets: bool,
+    args: &AnalyzeArgs,
 ) -> Result<()> {
+    let show_secrets = args.show_secrets;
     std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
     let digits = a.precision();
     json_out::summary(&dir.join("summary.json"), a, digits)?;
@@ -157,6 +154,11 @@ fn write_all(
         show_secrets,
     )?;
     it_csv::remote_access(&dir.join("remote_access.csv"), a, digits)?;
+    let settings = rules::Settings {
+        max_evidence: args.max_evidence as usize,
+    };
+    let findings = rules::run(a, &settings);
+    findings_json::write(&dir.join("findings.json"), a, &findings, digits)?;
     json_out::run(&dir.join("run.json"), a, info)?;
     Ok(())
 }

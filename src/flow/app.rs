@@ -1276,7 +1276,11 @@ impl OpKey {
     }
 }
 
-#[derive(Clone, Copy, Debug)]
+/// Frames kept per operation row as evidence (the first ones; `--max-evidence` picks
+/// from them).
+pub const EVIDENCE_KEPT: usize = 32;
+
+#[derive(Clone, Debug)]
 pub struct OpStat {
     pub pdus: u64,
     pub exceptions: u64,
@@ -1284,6 +1288,8 @@ pub struct OpStat {
     pub last_ts: i64,
     /// (capture index, frame) of the first PDU.
     pub first_frame: (u32, u64),
+    /// ((capture index, frame), time) of the first `EVIDENCE_KEPT` PDUs, in order.
+    pub evidence: Vec<((u32, u64), i64)>,
 }
 
 impl OpStat {
@@ -1293,6 +1299,16 @@ impl OpStat {
         self.first_ts = self.first_ts.min(o.first_ts);
         self.last_ts = self.last_ts.max(o.last_ts);
         self.first_frame = self.first_frame.min(o.first_frame);
+        self.evidence.extend_from_slice(&o.evidence);
+        self.evidence.sort_unstable();
+        self.evidence.dedup();
+        self.evidence.truncate(EVIDENCE_KEPT);
+    }
+
+    /// Sets the capture index of every frame (the batch roll-up numbers captures).
+    pub fn set_capture(&mut self, i: u32) {
+        self.first_frame.0 = i;
+        self.evidence.iter_mut().for_each(|e| e.0 .0 = i);
     }
 }
 
@@ -1316,11 +1332,15 @@ pub fn record(
                     first_ts: ts_ns,
                     last_ts: ts_ns,
                     first_frame: frame,
+                    evidence: Vec::new(),
                 },
             ));
             &mut ops.last_mut().expect("just pushed").1
         }
     };
+    if s.evidence.len() < EVIDENCE_KEPT {
+        s.evidence.push((frame, ts_ns));
+    }
     s.pdus += 1;
     s.exceptions += exception as u64;
     s.first_ts = s.first_ts.min(ts_ns);
@@ -1328,6 +1348,14 @@ pub fn record(
 }
 
 impl AppState {
+    /// Sets the capture index of every frame the flow's notes, secrets and facts
+    /// point at (the batch roll-up numbers captures).
+    pub fn set_capture(&mut self, i: u32) {
+        self.notes.list.iter_mut().for_each(|n| n.first.frame.0 = i);
+        self.notes.secrets.iter_mut().for_each(|x| x.at.frame.0 = i);
+        self.facts.iter_mut().for_each(|f| f.frame.0 = i);
+    }
+
     /// This flow's operations as output rows.
     pub fn op_rows(&self, flow: &FlowKey) -> impl Iterator<Item = (OpKey, OpStat)> + '_ {
         let flow = *flow;
@@ -1341,7 +1369,7 @@ impl AppState {
                 request: id.request,
                 function: id.function,
             };
-            (k, *s)
+            (k, s.clone())
         })
     }
 
@@ -1388,7 +1416,7 @@ impl AppState {
         for (id, st) in &o.ops {
             match self.ops.iter_mut().find(|(k, _)| k == id) {
                 Some((_, x)) => x.merge(st),
-                None => self.ops.push((*id, *st)),
+                None => self.ops.push((*id, st.clone())),
             }
         }
     }
@@ -1593,7 +1621,7 @@ mod tests {
         let without = run_ua(&segs, false);
         assert_eq!(format!("{:?}", with.ops), format!("{:?}", without.ops));
         assert_eq!(with.frames, 7);
-        let reads = with.ops.iter().find(|(k, _)| k.function == 631).unwrap().1;
+        let reads = &with.ops.iter().find(|(k, _)| k.function == 631).unwrap().1;
         assert_eq!(reads.pdus, 1, "the write's last chunk is not a read");
         let fault = with.ops.iter().find(|(k, _)| k.function == 397).unwrap();
         assert_eq!((fault.0.request, fault.1.exceptions), (false, 1));
@@ -1698,19 +1726,19 @@ mod tests {
         let (without, frames_without) = run(false);
         assert_eq!(format!("{with:?}"), format!("{without:?}"));
         assert_eq!(frames_with, frames_without);
-        let reads = with
+        let reads = &with
             .iter()
             .find(|(k, _)| k.function == 3 && k.request)
             .unwrap()
             .1;
         assert_eq!(reads.pdus, 2, "the split request is joined");
-        let resp = with
+        let resp = &with
             .iter()
             .find(|(k, _)| k.function == 3 && !k.request)
             .unwrap()
             .1;
         assert_eq!(resp.pdus, 1, "the retransmission is not counted twice");
-        let exc = with
+        let exc = &with
             .iter()
             .find(|(k, _)| k.function == 6 && !k.request)
             .unwrap()

@@ -520,7 +520,7 @@ impl L2Flow {
         for (id, st) in &o.ops {
             match self.ops.iter_mut().find(|(k, _)| k == id) {
                 Some((_, x)) => x.merge(st),
-                None => self.ops.push((*id, *st)),
+                None => self.ops.push((*id, st.clone())),
             }
         }
         for f in &o.facts {
@@ -572,7 +572,7 @@ impl L2Flow {
                 request: id.request,
                 function: id.function,
             };
-            (k, *s)
+            (k, s.clone())
         })
     }
 }
@@ -660,7 +660,7 @@ pub fn rollup<'a>(parts: impl Iterator<Item = (u32, &'a [L2Flow])>) -> Vec<L2Flo
             let mut f = f.clone();
             f.first_frame.0 = i;
             for (_, s) in &mut f.ops {
-                s.first_frame.0 = i;
+                s.set_capture(i);
             }
             by_key.entry(f.key).and_modify(|x| x.merge(&f)).or_insert(f);
         }

@@ -39,7 +39,7 @@ pub const REMOTE_ACCESS: &[&str] = &[
 
 /// (client, server) text of a conversation: the decoder's server side, else the
 /// side that answered the handshake, else side b.
-fn client_server(c: &Conv) -> (String, String, u16) {
+pub(crate) fn client_server(c: &Conv) -> (String, String, u16) {
     let (a, b) = c.ends();
     let server_is_lo = match (c.app.as_deref(), c.initiator) {
         (Some(s), _) if s.frames > 0 => s.server_is_lo,

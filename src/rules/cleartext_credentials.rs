@@ -1,0 +1,103 @@
+//! Cleartext credentials and secrets seen on the wire.
+//!
+//! What: every flow that carried a credential or secret in the clear (FTP USER/PASS,
+//! Telnet login, HTTP Basic, SNMP v1/v2c community, LDAP simple bind, POP/IMAP/SMTP
+//! AUTH and the like), one finding per (protocol, client, server). The values are
+//! never in the finding: the sensitive-hits file has them, redacted unless asked.
+//!
+//! Why: anyone on the path can replay them; on plant networks the same passwords often
+//! open switches, HMIs and controllers.
+//!
+//! ATT&CK for ICS (v17): T0859 Valid Accounts, T0812 Default Credentials, T0842
+//! Network Sniffing. NIST SP 800-82r3 themes: secure protocols, credential
+//! protection, data in transit, disable unused services.
+//!
+//! Example: `OT-SENSITIVE-CLEARTEXT-CREDENTIALS-001` "ftp credentials in cleartext from
+//! 10.0.0.5 to 10.0.0.20", high, confirmed_by_rule.
+//!
+//! Status `confirmed_by_rule`: the dissector read the credential itself. Severity high;
+//! medium when only an SNMP community was seen.
+
+use std::collections::BTreeMap;
+
+use super::{Draft, Evidence, Severity, Status};
+use crate::pipeline::Analysis;
+use crate::report::it_csv::client_server;
+
+pub const RULE: &str = "OT-SENSITIVE-CLEARTEXT-CREDENTIALS";
+
+pub fn run(a: &Analysis) -> Vec<Draft> {
+    // (protocol, client, server) -> (severity, secrets by kind, evidence).
+    type Group = (Severity, BTreeMap<&'static str, u64>, Vec<Evidence>);
+    let mut groups: BTreeMap<(&str, String, String), Group> = BTreeMap::new();
+    for c in &a.convs {
+        let Some(s) = c.app.as_deref() else { continue };
+        if s.notes.secrets.is_empty() {
+            continue;
+        }
+        let (client, server, _) = client_server(c);
+        let proto = s.proto.id();
+        let g = groups
+            .entry((proto, client.clone(), server.clone()))
+            .or_insert((Severity::Medium, BTreeMap::new(), Vec::new()));
+        for x in &s.notes.secrets {
+            if x.kind != "snmp_community" {
+                g.0 = Severity::High;
+            }
+            *g.1.entry(x.kind).or_insert(0) += 1;
+            let (src, dst) = if x.from_client {
+                (client.clone(), server.clone())
+            } else {
+                (server.clone(), client.clone())
+            };
+            let detail = if x.user.is_empty() {
+                x.kind.to_string()
+            } else {
+                format!("{} (user {})", x.kind, x.user)
+            };
+            g.2.push(Evidence {
+                frame: x.at.frame,
+                ts_ns: x.at.ts_ns,
+                src,
+                dst,
+                protocol: proto.to_string(),
+                detail,
+            });
+        }
+    }
+    groups
+        .into_iter()
+        .map(|((proto, client, server), (severity, kinds, evidence))| {
+            let total = evidence.len() as u64;
+            let list: Vec<String> = kinds.iter().map(|(k, n)| format!("{k} x{n}")).collect();
+            Draft {
+                rule: RULE,
+                title: format!("{proto} credentials in cleartext between {client} and {server}"),
+                status: Status::ConfirmedByRule,
+                severity,
+                summary: format!(
+                    "{total} cleartext secret(s) on {proto} between {client} and {server}: {}. \
+                     The values are in sensitive_hits_redacted.csv.",
+                    list.join(", ")
+                ),
+                hosts: [client, server].into_iter().collect(),
+                evidence,
+                evidence_total: total,
+                mitre_ics: &["T0859", "T0812", "T0842"],
+                nist_800_82r3: &[
+                    "Secure protocols",
+                    "Credential protection",
+                    "Data in transit",
+                    "Disable unused services",
+                ],
+                recommendation: "Change the exposed credentials, then replace the protocol \
+                                 with an encrypted one (SFTP, SSH, HTTPS, SNMPv3 with \
+                                 authPriv, LDAPS) or disable it.",
+                validation: &[
+                    "Open the evidence frames and confirm the login succeeded (server reply).",
+                    "Check where else the same account or community is used.",
+                ],
+            }
+        })
+        .collect()
+}

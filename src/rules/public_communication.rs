@@ -1,0 +1,162 @@
+//! Internal hosts that talk to public (internet) addresses.
+//!
+//! What: for every internal host (RFC 1918, IPv6 unique local, carrier-grade NAT
+//! space) with conversations to public addresses, one finding listing them, with the
+//! first frame of each conversation as evidence. IPv4 and IPv6 alike, and either
+//! direction (a public host reaching in is reported the same way, and said so).
+//!
+//! Why: a control network should not reach the internet, nor be reached from it,
+//! except on paths the site approved (a vendor's remote support, a patch server).
+//! The reference tool's version of this check only fired when both ends were public.
+//!
+//! ATT&CK for ICS (v17): T0883 Internet Accessible Device, T0885 Commonly Used Port,
+//! T0869 Standard Application Layer Protocol. NIST SP 800-82r3 themes: network
+//! segmentation, boundary protection, DMZ and firewall architecture, approved
+//! external paths.
+//!
+//! Example: `OT-NET-PUBLIC-IP-001` "10.0.0.10 talks to 2 public addresses", high when
+//! 10.0.0.10 serves an industrial protocol, an industrial protocol crosses the
+//! boundary or a public host opened the conversation, else medium; candidate.
+//!
+//! Status `candidate`: whether the path is approved is for the site to say.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use super::{addr, Draft, Evidence, Severity, Status};
+use crate::aggregate::scope::{self, Scope};
+use crate::flow::app::AppProto;
+use crate::pipeline::Analysis;
+
+pub const RULE: &str = "OT-NET-PUBLIC-IP";
+
+fn internal(s: Scope) -> bool {
+    matches!(s, Scope::Private | Scope::Shared)
+}
+
+pub fn run(a: &Analysis) -> Vec<Draft> {
+    // Hosts that answer an industrial protocol: the most sensitive to expose.
+    let ot_servers: BTreeSet<String> = a
+        .ops
+        .iter()
+        .filter(|(k, _)| !matches!(k.proto, AppProto::It(_)))
+        .map(|(k, _)| {
+            let side = if k.server_is_lo {
+                &k.flow.lo
+            } else {
+                &k.flow.hi
+            };
+            addr(side, k.flow.v6)
+        })
+        .collect();
+    // internal host -> (public peers, inbound conversations, packets, evidence, an
+    // industrial protocol crossed).
+    type Group = (BTreeSet<String>, u64, u64, Vec<Evidence>, bool);
+    let mut groups: BTreeMap<String, Group> = BTreeMap::new();
+    for (i, c) in a.convs.iter().enumerate() {
+        let v6 = c.key.v6;
+        let (lo, hi) = (scope::of(&c.key.lo, v6), scope::of(&c.key.hi, v6));
+        let (inside, outside, inside_is_lo) = match (internal(lo), internal(hi)) {
+            (true, false) if hi == Scope::Public => (&c.key.lo, &c.key.hi, true),
+            (false, true) if lo == Scope::Public => (&c.key.hi, &c.key.lo, false),
+            _ => continue,
+        };
+        let (inside, outside) = (addr(inside, v6), addr(outside, v6));
+        // Side a sent the first packet; the initiator, when the handshake was seen.
+        let a_is_inside = c.a_is_lo == inside_is_lo;
+        let inbound = match c.initiator {
+            1 => !a_is_inside,
+            2 => a_is_inside,
+            _ => false,
+        };
+        let (src, dst) = if a_is_inside {
+            (inside.clone(), outside.clone())
+        } else {
+            (outside.clone(), inside.clone())
+        };
+        let industrial = c
+            .decoded()
+            .is_some_and(|s| !matches!(s.proto, AppProto::It(_)));
+        let g = groups.entry(inside).or_default();
+        g.0.insert(outside);
+        g.4 |= industrial;
+        g.1 += inbound as u64;
+        g.2 += c.total_packets();
+        let protocol = a
+            .conv_app
+            .get(i)
+            .cloned()
+            .flatten()
+            .unwrap_or_else(|| crate::aggregate::protocols::transport_name(c.key.proto));
+        g.3.push(Evidence {
+            frame: c.first_frame,
+            ts_ns: c.first_ts,
+            src,
+            dst,
+            protocol,
+            detail: if inbound {
+                "conversation opened from the public side".into()
+            } else {
+                "conversation with a public address".into()
+            },
+        });
+    }
+    groups
+        .into_iter()
+        .map(
+            |(inside, (peers, inbound, packets, evidence, industrial))| {
+                let ot = ot_servers.contains(&inside);
+                let conversations = evidence.len();
+                let mut hosts: BTreeSet<String> = peers.iter().take(20).cloned().collect();
+                hosts.insert(inside.clone());
+                Draft {
+                    rule: RULE,
+                    title: format!("{inside} talks to {} public address(es)", peers.len()),
+                    status: Status::Candidate,
+                    severity: if ot || inbound > 0 || industrial {
+                        Severity::High
+                    } else {
+                        Severity::Medium
+                    },
+                    summary: format!(
+                        "{inside}{} had {conversations} conversation(s) ({packets} packets) with \
+                     {} public address(es){}{}.",
+                        if ot {
+                            ", which serves an industrial protocol,"
+                        } else {
+                            ""
+                        },
+                        peers.len(),
+                        if industrial {
+                            ", some in an industrial protocol"
+                        } else {
+                            ""
+                        },
+                        if inbound > 0 {
+                            format!("; {inbound} opened from the public side")
+                        } else {
+                            String::new()
+                        }
+                    ),
+                    hosts,
+                    evidence,
+                    evidence_total: conversations as u64,
+                    mitre_ics: &["T0883", "T0885", "T0869"],
+                    nist_800_82r3: &[
+                        "Network segmentation",
+                        "Boundary protection",
+                        "DMZ and firewall architecture",
+                        "Approved external paths",
+                    ],
+                    recommendation: "Confirm each public peer is an approved service (vendor \
+                                 support, update server) reached through the DMZ; block \
+                                 the rest at the boundary and list the approved ones in \
+                                 the site metadata.",
+                    validation: &[
+                        "Look up who owns each public address and what service it offers.",
+                        "Check the firewall rules that let this conversation through.",
+                    ],
+                }
+            },
+        )
+        .collect()
+}

@@ -1,0 +1,246 @@
+//! The rule stage on fixtures made for each rule (fixtures/rules/make.py) and on real
+//! captures: each finding's id, status, severity, hosts and evidence frames; and the
+//! traffic-shape rules stay silent on normal polling traffic.
+
+use std::path::Path;
+use std::process::Command;
+
+use serde_json::Value;
+
+fn findings(captures: &[&Path]) -> Vec<Value> {
+    let out = tempfile::tempdir().unwrap();
+    let st = Command::new(env!("CARGO_BIN_EXE_ottr"))
+        .args(["analyze", "--quiet", "--no-hash", "-o"])
+        .arg(out.path())
+        .args(captures)
+        .status()
+        .unwrap();
+    assert!(matches!(st.code(), Some(0 | 1)), "{st}");
+    let v: Value =
+        serde_json::from_slice(&std::fs::read(out.path().join("findings.json")).unwrap()).unwrap();
+    v.as_array().unwrap().clone()
+}
+
+fn fixture(name: &str) -> std::path::PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("fixtures")
+        .join(name)
+}
+
+fn by_id<'a>(f: &'a [Value], id: &str) -> &'a Value {
+    f.iter()
+        .find(|x| x["id"] == id)
+        .unwrap_or_else(|| panic!("no finding {id} in {:#?}", ids(f)))
+}
+
+fn ids(f: &[Value]) -> Vec<String> {
+    f.iter()
+        .map(|x| x["id"].as_str().unwrap().to_string())
+        .collect()
+}
+
+fn frames(x: &Value) -> Vec<u64> {
+    x["evidence"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["frame"].as_u64().unwrap())
+        .collect()
+}
+
+fn strs(v: &Value) -> Vec<&str> {
+    v.as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s.as_str().unwrap())
+        .collect()
+}
+
+/// Asserts a finding's rule, status, severity, hosts, evidence frames and total.
+fn check(x: &Value, status: &str, severity: &str, hosts: &[&str], ev: &[u64], total: u64) {
+    assert_eq!(x["status"], status, "{x:#}");
+    assert_eq!(x["severity"], severity, "{x:#}");
+    assert_eq!(strs(&x["hosts"]), hosts, "{x:#}");
+    assert_eq!(frames(x), ev, "{x:#}");
+    assert_eq!(x["evidence_total"], total, "{x:#}");
+    let filter = x["wireshark_filter"].as_str().unwrap();
+    let listed: Vec<String> = ev.iter().map(u64::to_string).collect();
+    assert_eq!(filter, format!("frame.number in {{{}}}", listed.join(" ")));
+    assert!(!x["mitre_ics"].as_array().unwrap().is_empty());
+    assert!(!x["nist_800_82r3"].as_array().unwrap().is_empty());
+    assert!(!x["recommendation"].as_str().unwrap().is_empty());
+}
+
+/// S7 upload, PLC stop/PI service and write requests of snap7.pcap (functions as
+/// tshark reads them: 0x1d-0x1f upload at frames 17-43, 0x29/0x28 at 57-63, 0x05 at
+/// 49 and 53, set-clock userdata at 47).
+#[test]
+fn s7_program_control_and_write() {
+    let f = findings(&[&fixture("equiv/snap7.pcap")]);
+    let hosts = ["134.217.61.131", "134.217.61.211"];
+    assert_eq!(
+        ids(&f),
+        [
+            "OT-OPS-PROGRAM-001",
+            "OT-OPS-CONTROL-001",
+            "OT-OPS-WRITE-001"
+        ]
+    );
+    let program = [17, 19, 21, 25, 27, 29, 31, 33, 35, 37];
+    check(
+        by_id(&f, "OT-OPS-PROGRAM-001"),
+        "confirmed_by_rule",
+        "high",
+        &hosts,
+        &program,
+        13,
+    );
+    check(
+        by_id(&f, "OT-OPS-CONTROL-001"),
+        "confirmed_by_rule",
+        "high",
+        &hosts,
+        &[57, 59, 61, 63],
+        4,
+    );
+    check(
+        by_id(&f, "OT-OPS-WRITE-001"),
+        "confirmed_by_rule",
+        "medium",
+        &hosts,
+        &[47, 49, 53],
+        3,
+    );
+}
+
+#[test]
+fn max_evidence_limits_the_list_not_the_total() {
+    let out = tempfile::tempdir().unwrap();
+    let st = Command::new(env!("CARGO_BIN_EXE_ottr"))
+        .args(["analyze", "--quiet", "--max-evidence", "2", "-o"])
+        .arg(out.path())
+        .arg(fixture("equiv/snap7.pcap"))
+        .status()
+        .unwrap();
+    assert!(st.success());
+    let v: Value =
+        serde_json::from_slice(&std::fs::read(out.path().join("findings.json")).unwrap()).unwrap();
+    let p = by_id(v.as_array().unwrap(), "OT-OPS-PROGRAM-001");
+    assert_eq!(frames(p), [17, 19]);
+    assert_eq!(p["evidence_total"], 13);
+}
+
+#[test]
+fn port_scan_and_host_sweep() {
+    let f = findings(&[&fixture("rules/scan.pcap")]);
+    // 10.0.0.68's 24 probes stay under the threshold.
+    assert_eq!(ids(&f), ["OT-NET-PORT-SCAN-001", "OT-NET-HOST-SWEEP-001"]);
+    let scan: Vec<u64> = (0..10).map(|i| 1 + 2 * i).collect();
+    check(
+        by_id(&f, "OT-NET-PORT-SCAN-001"),
+        "candidate",
+        "medium",
+        &["10.0.0.10", "10.0.0.66"],
+        &scan,
+        30,
+    );
+    let sweep = by_id(&f, "OT-NET-HOST-SWEEP-001");
+    let frames_sweep: Vec<u64> = (0..10).map(|i| 61 + 2 * i).collect();
+    assert_eq!(frames(sweep), frames_sweep);
+    assert_eq!(sweep["evidence_total"], 30);
+    assert_eq!(sweep["status"], "candidate");
+    assert!(strs(&sweep["hosts"]).contains(&"10.0.0.67"));
+}
+
+#[test]
+fn public_communication_both_directions_and_ipv6() {
+    let f = findings(&[&fixture("rules/public.pcap")]);
+    assert_eq!(
+        ids(&f),
+        [
+            "OT-NET-PUBLIC-IP-001",
+            "OT-NET-PUBLIC-IP-002",
+            "OT-NET-PUBLIC-IP-003"
+        ]
+    );
+    // Opened from the internet: high.
+    check(
+        by_id(&f, "OT-NET-PUBLIC-IP-001"),
+        "candidate",
+        "high",
+        &["10.0.0.6", "185.199.108.1"],
+        &[10],
+        1,
+    );
+    check(
+        by_id(&f, "OT-NET-PUBLIC-IP-002"),
+        "candidate",
+        "medium",
+        &["10.0.0.5", "8.8.8.8", "93.184.216.34"],
+        &[1, 9],
+        2,
+    );
+    check(
+        by_id(&f, "OT-NET-PUBLIC-IP-003"),
+        "candidate",
+        "medium",
+        &["2a00:1450:4001::1", "fd00::5"],
+        &[18],
+        1,
+    );
+}
+
+#[test]
+fn cleartext_credentials_one_finding_per_flow() {
+    let f = findings(&[&fixture("secrets/ftp.pcap")]);
+    assert_eq!(ids(&f), ["OT-SENSITIVE-CLEARTEXT-CREDENTIALS-001"]);
+    let x = &f[0];
+    // Frame 10 is the PASS command (tshark: ftp.request.command == "PASS").
+    check(
+        x,
+        "confirmed_by_rule",
+        "high",
+        &["10.0.0.1", "10.0.0.2"],
+        &[10],
+        1,
+    );
+    // The finding names the kind and the account, never the secret.
+    let text = x.to_string();
+    assert!(text.contains("ftp_password"), "{text}");
+    assert!(!text.contains("PASS "), "{text}");
+}
+
+/// Real polling captures: no scan or sweep, and the OT-operation rules fire only on
+/// the write/control/program classes they decode.
+#[test]
+fn silent_on_normal_polling() {
+    let shared = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/captures");
+    let mut caps = vec![
+        fixture("equiv/modbus_example.pcap"),
+        fixture("equiv/dnp3_example.pcap"),
+    ];
+    for p in [
+        "icsnpp-s7comm/s7comm_plus.pcap",
+        "icsnpp-enip/enip_cip_example.pcap",
+        "icsnpp-bacnet/bacnet_example.pcap",
+        "icsnpp-opcua-binary/open62541_client-server_mainloop.pcap",
+        "ics-security-tools/s7comm_clean.pcap",
+    ] {
+        // Without ../shared the fixtures alone are checked.
+        if shared.is_dir() {
+            assert!(shared.join(p).exists(), "{p} missing from ../shared");
+            caps.push(shared.join(p));
+        }
+    }
+    for c in &caps {
+        let f = findings(&[c]);
+        for x in &f {
+            let rule = x["rule"].as_str().unwrap();
+            assert!(
+                !matches!(rule, "OT-NET-PORT-SCAN" | "OT-NET-HOST-SWEEP"),
+                "{}: {x:#}",
+                c.display()
+            );
+        }
+    }
+}
