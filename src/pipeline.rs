@@ -190,6 +190,7 @@ impl Analysis {
             &self.l2,
             &self.arp,
         );
+        crate::aggregate::roles::assign(&mut self.assets, &self.ops, &self.convs, &self.l2);
         self.l2_ops = l2::op_rows(&self.l2);
     }
 

@@ -1,6 +1,6 @@
 //! The passive asset inventory: one asset per endpoint, with the protocols it serves
 //! and uses, and the identity its own protocols disclosed (each fact with its frame).
-//! Roles come later, from what a host does (issue 5).
+//! Roles are set afterwards from what each host does (`super::roles`).
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::net::IpAddr;
@@ -43,6 +43,9 @@ pub struct Asset {
     pub identity: BTreeMap<&'static str, IdentityFact>,
     /// Names the IT protocols gave the host (its own announcements, DNS answers).
     pub names: BTreeSet<String>,
+    /// The main role (`super::roles`), and every role with what showed it.
+    pub role: Option<&'static str>,
+    pub role_evidence: Vec<String>,
 }
 
 /// Builds the inventory in endpoint order. `conv_app` names each conversation's
@@ -99,6 +102,8 @@ pub fn build(
                 protocols_used: BTreeSet::new(),
                 identity: BTreeMap::new(),
                 names: BTreeSet::new(),
+                role: None,
+                role_evidence: Vec::new(),
             }
         })
         .collect();

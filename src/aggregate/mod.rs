@@ -6,6 +6,7 @@
 pub mod assets;
 pub mod endpoints;
 pub mod protocols;
+pub mod roles;
 pub mod scope;
 
 use std::collections::HashMap;

@@ -278,6 +278,8 @@ pub struct AppState {
     pub server_is_lo: bool,
     /// Found by the flow's first bytes (`flow::sniff`), not by its registered port.
     pub by_content: bool,
+    /// Both ends use the same port, so the port did not tell the server (see `settle`).
+    pub(crate) symmetric: bool,
     pub server_port: u16,
     /// S7: rack and slot from the COTP connection request (see `S7_UNIT_KNOWN`).
     s7_unit: u64,
@@ -522,6 +524,7 @@ impl AppState {
             server_is_lo,
             server_port,
             by_content: false,
+            symmetric: false,
             streams: Default::default(),
             frames: 0,
             bytes: 0,
@@ -550,6 +553,7 @@ impl AppState {
         ts_ns: i64,
         frame: (u32, u64),
     ) {
+        self.settle(op.and_then(|o| o.request), request);
         let more = std::mem::take(&mut self.more_ops);
         for (op, txn) in op
             .map(|o| (o, txn))
@@ -565,6 +569,19 @@ impl AppState {
         }
         self.more_ops = more;
         self.more_ops.clear();
+    }
+
+    /// On a flow whose ends share the port, the first PDU that states its direction
+    /// (a DNP3 request, a Modbus response) decides which end is the server, instead of
+    /// the lower address assumed at the start; `side` is the direction the current
+    /// assumption gives the PDU. Decided once, before the first operation counts.
+    fn settle(&mut self, stated: Option<bool>, side: bool) {
+        if self.symmetric && self.ops.is_empty() && stated.is_some_and(|r| r != side) {
+            self.server_is_lo = !self.server_is_lo;
+            // What each side's stream and reassembly hold follows the side.
+            self.streams.swap(0, 1);
+            self.fragments.swap(0, 1);
+        }
     }
 
     /// Counts a PDU's operation and its timing.
@@ -610,6 +627,7 @@ impl AppState {
             return false;
         }
         let (op, txn) = Hint::unpack(hint);
+        self.settle(op.and_then(|o| o.request), request);
         if let Some(op) = op {
             let unit = if self.proto == AppProto::S7comm {
                 self.s7_unit
@@ -638,8 +656,7 @@ impl AppState {
         frame: (u32, u64),
         wire_len: u32,
     ) {
-        let request = from_lo != self.server_is_lo;
-        let dir = if request { 0 } else { 1 };
+        let dir = (from_lo == self.server_is_lo) as usize;
         self.at = At { frame, ts_ns };
         let mut decoded = 0u32;
         let mut stream = std::mem::take(&mut self.streams[dir]);
@@ -647,6 +664,9 @@ impl AppState {
         let _retransmitted = stream.push(seq, payload, |mut b| {
             let mut used = 0;
             loop {
+                // Asked each time: the first PDU may settle which end is the server.
+                let request = from_lo != self.server_is_lo;
+                let dir = (!request) as usize;
                 match self.next_pdu(b, dir, frame) {
                     Pdu::Done {
                         len,
@@ -669,7 +689,7 @@ impl AppState {
                 }
             }
         });
-        self.streams[dir] = stream;
+        self.streams[(from_lo == self.server_is_lo) as usize] = stream;
         if decoded > 0 {
             self.frames += 1;
             self.bytes += wire_len as u64;
@@ -685,11 +705,12 @@ impl AppState {
         frame: (u32, u64),
         wire_len: u32,
     ) {
-        let request = from_lo != self.server_is_lo;
-        let dir = if request { 0 } else { 1 };
         self.at = At { frame, ts_ns };
         let mut decoded = false;
         while !b.is_empty() {
+            // Asked each time: the first PDU may settle which end is the server.
+            let request = from_lo != self.server_is_lo;
+            let dir = (!request) as usize;
             match self.next_pdu(b, dir, frame) {
                 Pdu::Done {
                     len,

@@ -245,6 +245,7 @@ pub fn app_state(
     port: u16,
 ) -> AppState {
     let mut a = AppState::new(proto, server_is_lo, port);
+    a.symmetric = key.lo_port == key.hi_port;
     if let super::app::AppProto::It(p) = proto {
         a.it = initial(p, key, server_is_lo);
     }
