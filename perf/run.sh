@@ -124,7 +124,7 @@ fi
 measure() {
     local name=$1 threads=$2 file=$3 reps=$4 i
     shift 5
-    for ((i = 1; i <= reps; i++)); do
+    for ((i = ${FIRST_REP:-1}; i <= reps; i++)); do
         case $name in ottr* | memtest*) rm -rf "$DATA/out" ;; esac
         log "$name ($i/$reps): $*"
         python3 perf/measure.py --tag "name=$name" --tag "threads=$threads" --tag "file=$file" --tag "rep=$i" \
@@ -147,11 +147,14 @@ if [ "$SKIP_OTTR" != 1 ]; then
     measure ottr "$NPROC" "$FILE" "$REPEAT" -- "$OTTR" analyze "$FILE" -o "$DATA/out" --quiet
     measure ottr-t1 1 "$FILE" "$REPEAT" -- "$OTTR" analyze "$FILE" -o "$DATA/out" --quiet --threads 1
     measure ottr-t2 2 "$FILE" "$REPEAT" -- "$OTTR" analyze "$FILE" -o "$DATA/out" --quiet --threads 2
-    # Without the SHA-256 of the input: the analysis alone, as tshark's stats pass.
-    measure ottr-nohash "$NPROC" "$FILE" "$REPEAT" -- "$OTTR" analyze "$FILE" -o "$DATA/out" --quiet --no-hash
+    # Without the SHA-256 of the input (the analysis alone, as tshark's stats pass),
+    # alternated run by run with the engine alone (no application dissectors, for
+    # what the dissectors cost), so that a change of load hits both alike.
+    for ((p = 1; p <= REPEAT; p++)); do
+        FIRST_REP=$p measure ottr-nohash "$NPROC" "$FILE" "$p" -- "$OTTR" analyze "$FILE" -o "$DATA/out" --quiet --no-hash
+        FIRST_REP=$p measure ottr-engine "$NPROC" "$FILE" "$p" -- "$OTTR" analyze "$FILE" -o "$DATA/out" --quiet --no-hash --no-dissect
+    done
     measure ottr-nohash-t1 1 "$FILE" "$REPEAT" -- "$OTTR" analyze "$FILE" -o "$DATA/out" --quiet --no-hash --threads 1
-    # The engine alone (no application dissectors), for what the dissectors cost.
-    measure ottr-engine "$NPROC" "$FILE" "$REPEAT" -- "$OTTR" analyze "$FILE" -o "$DATA/out" --quiet --no-hash --no-dissect
 fi
 
 if [ "$MEMTEST" = 1 ]; then
