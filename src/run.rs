@@ -15,7 +15,7 @@ use crate::capture::source::Source;
 use crate::catalog::Catalog;
 use crate::cli::AnalyzeArgs;
 use crate::pipeline::{self, Analysis, CaptureReport, Options};
-use crate::report::{csv_out, findings_json, it_csv, json_out, l2_csv};
+use crate::report::{csv_out, findings_json, it_csv, json_out, l2_csv, markdown};
 use crate::rules;
 
 /// Extensions that mark a file as meant to be a capture when walking directories.
@@ -159,6 +159,7 @@ fn write_all(
     };
     let findings = rules::run(a, &settings);
     findings_json::write(&dir.join("findings.json"), a, &findings, digits)?;
+    markdown::write(&dir.join("report.md"), a, &findings, digits)?;
     json_out::run(&dir.join("run.json"), a, info)?;
     Ok(())
 }

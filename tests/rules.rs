@@ -244,3 +244,39 @@ fn silent_on_normal_polling() {
         }
     }
 }
+
+/// report.md carries every finding with its evidence table, and the sections.
+#[test]
+fn markdown_report_lists_the_findings() {
+    let out = tempfile::tempdir().unwrap();
+    let st = Command::new(env!("CARGO_BIN_EXE_ottr"))
+        .args(["analyze", "--quiet", "-o"])
+        .arg(out.path())
+        .arg(fixture("equiv/snap7.pcap"))
+        .status()
+        .unwrap();
+    assert!(st.success());
+    let md = std::fs::read_to_string(out.path().join("report.md")).unwrap();
+    for section in [
+        "## Capture summary",
+        "## Findings",
+        "## Industrial protocols and OT operations",
+        "## Passive asset inventory",
+        "## Capture quality",
+    ] {
+        assert!(md.contains(section), "{section}");
+    }
+    for id in [
+        "OT-OPS-PROGRAM-001",
+        "OT-OPS-CONTROL-001",
+        "OT-OPS-WRITE-001",
+    ] {
+        assert!(md.contains(&format!("### {id}: ")), "{id}");
+    }
+    assert!(
+        md.contains("| 57 | snap7.pcap |"),
+        "evidence row of the PLC stop"
+    );
+    assert!(md.contains("| 134.217.61.211 | "), "asset row");
+    assert!(md.contains("| controller |"), "role in the inventory");
+}

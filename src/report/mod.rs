@@ -6,6 +6,7 @@ pub mod findings_json;
 pub mod it_csv;
 pub mod json_out;
 pub mod l2_csv;
+pub mod markdown;
 
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 
