@@ -280,3 +280,22 @@ fn markdown_report_lists_the_findings() {
     assert!(md.contains("| 134.217.61.211 | "), "asset row");
     assert!(md.contains("| controller |"), "role in the inventory");
 }
+
+/// A sweep of 40 hosts keeps 32 evidence rows at most and counts all 40.
+#[test]
+fn evidence_is_bounded_and_the_total_is_not() {
+    let out = tempfile::tempdir().unwrap();
+    let st = Command::new(env!("CARGO_BIN_EXE_ottr"))
+        .args(["analyze", "--quiet", "--max-evidence", "32", "-o"])
+        .arg(out.path())
+        .arg(fixture("rules/sweep-wide.pcap"))
+        .status()
+        .unwrap();
+    assert!(st.success());
+    let v: Value =
+        serde_json::from_slice(&std::fs::read(out.path().join("findings.json")).unwrap()).unwrap();
+    let f = by_id(v.as_array().unwrap(), "OT-NET-HOST-SWEEP-001");
+    let want: Vec<u64> = (0..32).map(|i| 1 + 2 * i).collect();
+    assert_eq!(frames(f), want);
+    assert_eq!(f["evidence_total"], 40);
+}

@@ -182,6 +182,18 @@ fn first_frame(d: &Draft) -> (u32, u64) {
         .unwrap_or((u32::MAX, u64::MAX))
 }
 
+/// Evidence entries a rule gathers per finding at most: conversations come in
+/// first-frame order, so the first kept are the earliest, and a sweep of a /16 keeps
+/// 32 rows, not 65536 (the count goes on in `evidence_total`).
+pub(crate) const GATHERED: usize = crate::flow::app::EVIDENCE_KEPT;
+
+/// Adds `e` to `list` unless it holds `GATHERED` already.
+pub(crate) fn gather(list: &mut Vec<Evidence>, e: impl FnOnce() -> Evidence) {
+    if list.len() < GATHERED {
+        list.push(e());
+    }
+}
+
 /// An address of a flow key as text.
 pub(crate) fn addr(a: &[u8; 16], v6: bool) -> String {
     addr_text(a, v6)

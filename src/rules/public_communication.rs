@@ -22,7 +22,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use super::{addr, Draft, Evidence, Severity, Status};
+use super::{addr, gather, Draft, Evidence, Severity, Status};
 use crate::aggregate::scope::{self, Scope};
 use crate::flow::app::AppProto;
 use crate::pipeline::Analysis;
@@ -49,8 +49,8 @@ pub fn run(a: &Analysis) -> Vec<Draft> {
         })
         .collect();
     // internal host -> (public peers, inbound conversations, packets, evidence, an
-    // industrial protocol crossed).
-    type Group = (BTreeSet<String>, u64, u64, Vec<Evidence>, bool);
+    // industrial protocol crossed, conversations).
+    type Group = (BTreeSet<String>, u64, u64, Vec<Evidence>, bool, u64);
     let mut groups: BTreeMap<String, Group> = BTreeMap::new();
     for (i, c) in a.convs.iter().enumerate() {
         let v6 = c.key.v6;
@@ -79,6 +79,7 @@ pub fn run(a: &Analysis) -> Vec<Draft> {
         let g = groups.entry(inside).or_default();
         g.0.insert(outside);
         g.4 |= industrial;
+        g.5 += 1;
         g.1 += inbound as u64;
         g.2 += c.total_packets();
         let protocol = a
@@ -87,7 +88,7 @@ pub fn run(a: &Analysis) -> Vec<Draft> {
             .cloned()
             .flatten()
             .unwrap_or_else(|| crate::aggregate::protocols::transport_name(c.key.proto));
-        g.3.push(Evidence {
+        gather(&mut g.3, || Evidence {
             frame: c.first_frame,
             ts_ns: c.first_ts,
             src,
@@ -103,9 +104,8 @@ pub fn run(a: &Analysis) -> Vec<Draft> {
     groups
         .into_iter()
         .map(
-            |(inside, (peers, inbound, packets, evidence, industrial))| {
+            |(inside, (peers, inbound, packets, evidence, industrial, conversations))| {
                 let ot = ot_servers.contains(&inside);
-                let conversations = evidence.len();
                 let mut hosts: BTreeSet<String> = peers.iter().take(20).cloned().collect();
                 hosts.insert(inside.clone());
                 Draft {
@@ -139,7 +139,7 @@ pub fn run(a: &Analysis) -> Vec<Draft> {
                     ),
                     hosts,
                     evidence,
-                    evidence_total: conversations as u64,
+                    evidence_total: conversations,
                     mitre_ics: &["T0883", "T0885", "T0869"],
                     nist_800_82r3: &[
                         "Network segmentation",

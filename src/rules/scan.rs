@@ -20,7 +20,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use super::{addr, Draft, Evidence, Severity, Status};
+use super::{addr, gather, Draft, Evidence, Severity, Status};
 use crate::flow::app::AppProto;
 use crate::flow::Conv;
 use crate::pipeline::Analysis;
@@ -86,22 +86,25 @@ pub fn run(a: &Analysis) -> Vec<Draft> {
             )
         })
         .collect();
-    let mut by_pair: BTreeMap<(String, String), (BTreeSet<u16>, Vec<Evidence>)> = BTreeMap::new();
-    let mut by_port: BTreeMap<(String, u16), (BTreeSet<String>, Vec<Evidence>)> = BTreeMap::new();
+    // (client, server) -> (ports, evidence, probes); (client, port) -> (servers, ...).
+    type Probes<T> = (BTreeSet<T>, Vec<Evidence>, u64);
+    let mut by_pair: BTreeMap<(String, String), Probes<u16>> = BTreeMap::new();
+    let mut by_port: BTreeMap<(String, u16), Probes<String>> = BTreeMap::new();
     for c in &a.convs {
         let Some((client, server, port)) = probe(c) else {
             continue;
         };
-        let e = evidence(c, &client, &server, port);
         let p = by_pair.entry((client.clone(), server.clone())).or_default();
         p.0.insert(port);
-        p.1.push(e.clone());
-        let h = by_port.entry((client, port)).or_default();
+        p.2 += 1;
+        gather(&mut p.1, || evidence(c, &client, &server, port));
+        let h = by_port.entry((client.clone(), port)).or_default();
+        h.2 += 1;
+        gather(&mut h.1, || evidence(c, &client, &server, port));
         h.0.insert(server);
-        h.1.push(e);
     }
     let mut out = Vec::new();
-    for ((client, server), (ports, evidence)) in by_pair {
+    for ((client, server), (ports, evidence, probes)) in by_pair {
         if ports.len() < SCAN_PORTS {
             continue;
         }
@@ -118,7 +121,7 @@ pub fn run(a: &Analysis) -> Vec<Draft> {
             summary: format!(
                 "{client} opened {} short TCP conversations to {} distinct ports of {server}{} \
                  (ports {}..{}).",
-                evidence.len(),
+                probes,
                 ports.len(),
                 if ot {
                     ", which serves an industrial protocol"
@@ -129,7 +132,7 @@ pub fn run(a: &Analysis) -> Vec<Draft> {
                 ports.last().unwrap_or(&0)
             ),
             hosts: [client, server].into_iter().collect(),
-            evidence_total: evidence.len() as u64,
+            evidence_total: probes,
             evidence,
             mitre_ics: MITRE,
             nist_800_82r3: NIST,
@@ -138,7 +141,7 @@ pub fn run(a: &Analysis) -> Vec<Draft> {
             validation: VALIDATION,
         });
     }
-    for ((client, port), (servers, evidence)) in by_port {
+    for ((client, port), (servers, evidence, probes)) in by_port {
         if servers.len() < SWEEP_HOSTS {
             continue;
         }
@@ -160,7 +163,7 @@ pub fn run(a: &Analysis) -> Vec<Draft> {
                 servers.len()
             ),
             hosts,
-            evidence_total: evidence.len() as u64,
+            evidence_total: probes,
             evidence,
             mitre_ics: MITRE,
             nist_800_82r3: NIST,
