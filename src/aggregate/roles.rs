@@ -49,15 +49,6 @@ struct Doing {
     services: BTreeSet<&'static str>,
 }
 
-fn ends(k: &OpKey) -> (Ip, Ip) {
-    let (lo, hi) = ((k.flow.lo, k.flow.v6), (k.flow.hi, k.flow.v6));
-    if k.server_is_lo {
-        (hi, lo)
-    } else {
-        (lo, hi)
-    }
-}
-
 fn list(set: &BTreeSet<Ip>, most: usize) -> String {
     let mut v: Vec<String> = set
         .iter()
@@ -77,7 +68,7 @@ pub fn assign(assets: &mut [Asset], ops: &[(OpKey, OpStat)], convs: &[Conv], l2:
         if !k.request {
             continue;
         }
-        let (client, server) = ends(k);
+        let (client, server) = k.ends();
         let proto = k.proto.id();
         match k.proto {
             AppProto::It(ItProto::Snmp) => {

@@ -1272,6 +1272,18 @@ pub(crate) enum Pdu {
     NotMine,
 }
 
+impl Pdu {
+    /// A PDU of `len` bytes that performs no operation; `counts` as in `Done`.
+    pub(crate) fn plain(len: usize, counts: bool) -> Pdu {
+        Pdu::Done {
+            len,
+            op: None,
+            txn: None,
+            counts,
+        }
+    }
+}
+
 /// One row of `ot_operations.csv`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct OpKey {
@@ -1285,6 +1297,16 @@ pub struct OpKey {
 }
 
 impl OpKey {
+    /// The (address, is IPv6) of the client and of the server.
+    pub fn ends(&self) -> (([u8; 16], bool), ([u8; 16], bool)) {
+        let (lo, hi) = ((self.flow.lo, self.flow.v6), (self.flow.hi, self.flow.v6));
+        if self.server_is_lo {
+            (hi, lo)
+        } else {
+            (lo, hi)
+        }
+    }
+
     pub fn function_name(&self) -> &'static str {
         self.proto.function_name(self.function)
     }

@@ -217,11 +217,8 @@ fn operations(s: &mut String, a: &Analysis, digits: u8) {
          |---|---|---|---|---|---|---:|---|"
     );
     for (k, st) in notable.iter().take(TOP) {
-        let (lo, hi) = (
-            addr_text(&k.flow.lo, k.flow.v6),
-            addr_text(&k.flow.hi, k.flow.v6),
-        );
-        let (client, server) = if k.server_is_lo { (hi, lo) } else { (lo, hi) };
+        let ((c, c6), (v, v6)) = k.ends();
+        let (client, server) = (addr_text(&c, c6), addr_text(&v, v6));
         let _ = writeln!(
             s,
             "| {} | {} | {} | {} | {} | {} | {} | {} |",

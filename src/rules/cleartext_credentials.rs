@@ -20,13 +20,13 @@
 
 use std::collections::BTreeMap;
 
-use super::{Draft, Evidence, Severity, Status};
+use super::{Evidence, Finding, Severity, Status};
 use crate::pipeline::Analysis;
 use crate::report::it_csv::client_server;
 
 pub const RULE: &str = "OT-SENSITIVE-CLEARTEXT-CREDENTIALS";
 
-pub fn run(a: &Analysis) -> Vec<Draft> {
+pub fn run(a: &Analysis) -> Vec<Finding> {
     // (protocol, client, server) -> (severity, secrets by kind, evidence).
     type Group = (Severity, BTreeMap<&'static str, u64>, Vec<Evidence>);
     let mut groups: BTreeMap<(&str, String, String), Group> = BTreeMap::new();
@@ -70,7 +70,8 @@ pub fn run(a: &Analysis) -> Vec<Draft> {
         .map(|((proto, client, server), (severity, kinds, evidence))| {
             let total = evidence.len() as u64;
             let list: Vec<String> = kinds.iter().map(|(k, n)| format!("{k} x{n}")).collect();
-            Draft {
+            Finding {
+                id: String::new(),
                 rule: RULE,
                 title: format!("{proto} credentials in cleartext between {client} and {server}"),
                 status: Status::ConfirmedByRule,

@@ -74,15 +74,17 @@ pub struct Evidence {
 /// What a rule found.
 #[derive(Clone, Debug)]
 pub struct Finding {
-    /// Unique in the run: the rule id and a sequence number.
+    /// Unique in the run: the rule id and a sequence number (rules leave it empty;
+    /// `run` numbers them).
     pub id: String,
     pub rule: &'static str,
     pub title: String,
     pub status: Status,
     pub severity: Severity,
     pub summary: String,
-    pub hosts: Vec<String>,
-    /// The first `max_evidence` frames, in capture order.
+    pub hosts: BTreeSet<String>,
+    /// The first `max_evidence` frames, in capture order (rules gather up to
+    /// `GATHERED`; `run` sorts and cuts).
     pub evidence: Vec<Evidence>,
     /// How many frames show it in all.
     pub evidence_total: u64,
@@ -115,31 +117,15 @@ impl Default for Settings {
     }
 }
 
-/// A finding before it is numbered: what each rule returns.
-pub struct Draft {
-    pub rule: &'static str,
-    pub title: String,
-    pub status: Status,
-    pub severity: Severity,
-    pub summary: String,
-    pub hosts: BTreeSet<String>,
-    pub evidence: Vec<Evidence>,
-    pub evidence_total: u64,
-    pub mitre_ics: &'static [&'static str],
-    pub nist_800_82r3: &'static [&'static str],
-    pub recommendation: &'static str,
-    pub validation: &'static [&'static str],
-}
-
 /// Runs every rule over `a`; findings come most severe first, then by first
 /// evidence frame, numbered per rule.
 pub fn run(a: &Analysis, s: &Settings) -> Vec<Finding> {
-    let mut drafts = Vec::new();
-    drafts.extend(ot_operations::run(a));
-    drafts.extend(cleartext_credentials::run(a));
-    drafts.extend(public_communication::run(a));
-    drafts.extend(scan::run(a));
-    drafts.sort_by(|x, y| {
+    let mut findings = Vec::new();
+    findings.extend(ot_operations::run(a));
+    findings.extend(cleartext_credentials::run(a));
+    findings.extend(public_communication::run(a));
+    findings.extend(scan::run(a));
+    findings.sort_by(|x, y| {
         y.severity
             .cmp(&x.severity)
             .then_with(|| first_frame(x).cmp(&first_frame(y)))
@@ -147,34 +133,18 @@ pub fn run(a: &Analysis, s: &Settings) -> Vec<Finding> {
             .then_with(|| x.title.cmp(&y.title))
     });
     let mut seq: std::collections::HashMap<&str, u32> = Default::default();
-    drafts
-        .into_iter()
-        .map(|mut d| {
-            let n = seq.entry(d.rule).or_insert(0);
-            *n += 1;
-            d.evidence.sort();
-            d.evidence.dedup_by(|x, y| x.frame == y.frame);
-            d.evidence.truncate(s.max_evidence);
-            Finding {
-                id: format!("{}-{:03}", d.rule, n),
-                rule: d.rule,
-                title: d.title,
-                status: d.status,
-                severity: d.severity,
-                summary: d.summary,
-                hosts: d.hosts.into_iter().collect(),
-                evidence: d.evidence,
-                evidence_total: d.evidence_total,
-                mitre_ics: d.mitre_ics,
-                nist_800_82r3: d.nist_800_82r3,
-                recommendation: d.recommendation,
-                validation: d.validation,
-            }
-        })
-        .collect()
+    for f in &mut findings {
+        let n = seq.entry(f.rule).or_insert(0);
+        *n += 1;
+        f.id = format!("{}-{:03}", f.rule, n);
+        f.evidence.sort();
+        f.evidence.dedup_by(|x, y| x.frame == y.frame);
+        f.evidence.truncate(s.max_evidence);
+    }
+    findings
 }
 
-fn first_frame(d: &Draft) -> (u32, u64) {
+fn first_frame(d: &Finding) -> (u32, u64) {
     d.evidence
         .iter()
         .map(|e| e.frame)
@@ -192,6 +162,19 @@ pub(crate) fn gather(list: &mut Vec<Evidence>, e: impl FnOnce() -> Evidence) {
     if list.len() < GATHERED {
         list.push(e());
     }
+}
+
+/// Addresses that answer an industrial protocol: the hosts most sensitive to scans
+/// and to exposure.
+pub(crate) fn ot_servers(a: &Analysis) -> BTreeSet<String> {
+    a.ops
+        .iter()
+        .filter(|(k, _)| !matches!(k.proto, crate::flow::app::AppProto::It(_)))
+        .map(|(k, _)| {
+            let (a, v6) = k.ends().1;
+            addr(&a, v6)
+        })
+        .collect()
 }
 
 /// An address of a flow key as text.

@@ -27,9 +27,8 @@
 
 use std::collections::BTreeMap;
 
-use super::{addr, Draft, Evidence, Severity, Status};
+use super::{addr, Evidence, Finding, Severity, Status};
 use crate::dissect::OpClass;
-use crate::flow::app::OpKey;
 use crate::pipeline::Analysis;
 
 struct Kind {
@@ -92,17 +91,7 @@ fn kind(class: OpClass) -> Option<&'static Kind> {
     }
 }
 
-/// (client, server, server port) of an operation row.
-fn ends(k: &OpKey) -> (String, String, u16) {
-    let (lo, hi) = (addr(&k.flow.lo, k.flow.v6), addr(&k.flow.hi, k.flow.v6));
-    if k.server_is_lo {
-        (hi, lo, k.server_port)
-    } else {
-        (lo, hi, k.server_port)
-    }
-}
-
-pub fn run(a: &Analysis) -> Vec<Draft> {
+pub fn run(a: &Analysis) -> Vec<Finding> {
     // (rule, protocol, client, server) -> (kind, port, functions, evidence, total).
     type Group = (
         &'static Kind,
@@ -119,7 +108,8 @@ pub fn run(a: &Analysis) -> Vec<Draft> {
         let Some(kind) = kind(k.class()) else {
             continue;
         };
-        let (client, server, port) = ends(k);
+        let ((c, c6), (v, v6)) = k.ends();
+        let (client, server, port) = (addr(&c, c6), addr(&v, v6), k.server_port);
         let proto = k.proto.id();
         let g = groups
             .entry((kind.rule, proto, client.clone(), server.clone()))
@@ -149,7 +139,8 @@ pub fn run(a: &Analysis) -> Vec<Draft> {
                     .iter()
                     .map(|(name, n)| format!("{name} x{n}"))
                     .collect();
-                Draft {
+                Finding {
+                    id: String::new(),
                     rule: kind.rule,
                     title: format!("{proto} {} from {client} to {server}", kind.noun),
                     status: Status::ConfirmedByRule,

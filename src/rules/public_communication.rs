@@ -22,7 +22,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use super::{addr, gather, Draft, Evidence, Severity, Status};
+use super::{addr, gather, ot_servers, Evidence, Finding, Severity, Status};
 use crate::aggregate::scope::{self, Scope};
 use crate::flow::app::AppProto;
 use crate::pipeline::Analysis;
@@ -33,21 +33,8 @@ fn internal(s: Scope) -> bool {
     matches!(s, Scope::Private | Scope::Shared)
 }
 
-pub fn run(a: &Analysis) -> Vec<Draft> {
-    // Hosts that answer an industrial protocol: the most sensitive to expose.
-    let ot_servers: BTreeSet<String> = a
-        .ops
-        .iter()
-        .filter(|(k, _)| !matches!(k.proto, AppProto::It(_)))
-        .map(|(k, _)| {
-            let side = if k.server_is_lo {
-                &k.flow.lo
-            } else {
-                &k.flow.hi
-            };
-            addr(side, k.flow.v6)
-        })
-        .collect();
+pub fn run(a: &Analysis) -> Vec<Finding> {
+    let ot_servers = ot_servers(a);
     // internal host -> (public peers, inbound conversations, packets, evidence, an
     // industrial protocol crossed, conversations).
     type Group = (BTreeSet<String>, u64, u64, Vec<Evidence>, bool, u64);
@@ -108,7 +95,8 @@ pub fn run(a: &Analysis) -> Vec<Draft> {
                 let ot = ot_servers.contains(&inside);
                 let mut hosts: BTreeSet<String> = peers.iter().take(20).cloned().collect();
                 hosts.insert(inside.clone());
-                Draft {
+                Finding {
+                    id: String::new(),
                     rule: RULE,
                     title: format!("{inside} talks to {} public address(es)", peers.len()),
                     status: Status::Candidate,

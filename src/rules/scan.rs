@@ -20,8 +20,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use super::{addr, gather, Draft, Evidence, Severity, Status};
-use crate::flow::app::AppProto;
+use super::{addr, gather, ot_servers, Evidence, Finding, Severity, Status};
 use crate::flow::Conv;
 use crate::pipeline::Analysis;
 
@@ -70,22 +69,8 @@ fn evidence(c: &Conv, src: &str, dst: &str, port: u16) -> Evidence {
     }
 }
 
-pub fn run(a: &Analysis) -> Vec<Draft> {
-    let ot_servers: BTreeSet<String> = a
-        .ops
-        .iter()
-        .filter(|(k, _)| !matches!(k.proto, AppProto::It(_)))
-        .map(|(k, _)| {
-            addr(
-                if k.server_is_lo {
-                    &k.flow.lo
-                } else {
-                    &k.flow.hi
-                },
-                k.flow.v6,
-            )
-        })
-        .collect();
+pub fn run(a: &Analysis) -> Vec<Finding> {
+    let ot_servers = ot_servers(a);
     // (client, server) -> (ports, evidence, probes); (client, port) -> (servers, ...).
     type Probes<T> = (BTreeSet<T>, Vec<Evidence>, u64);
     let mut by_pair: BTreeMap<(String, String), Probes<u16>> = BTreeMap::new();
@@ -109,7 +94,8 @@ pub fn run(a: &Analysis) -> Vec<Draft> {
             continue;
         }
         let ot = ot_servers.contains(&server);
-        out.push(Draft {
+        out.push(Finding {
+            id: String::new(),
             rule: "OT-NET-PORT-SCAN",
             title: format!("{client} probed {} ports of {server}", ports.len()),
             status: Status::Candidate,
@@ -148,7 +134,8 @@ pub fn run(a: &Analysis) -> Vec<Draft> {
         let ot = servers.iter().filter(|s| ot_servers.contains(*s)).count();
         let mut hosts: BTreeSet<String> = servers.iter().take(20).cloned().collect();
         hosts.insert(client.clone());
-        out.push(Draft {
+        out.push(Finding {
+            id: String::new(),
             rule: "OT-NET-HOST-SWEEP",
             title: format!("{client} swept {} hosts on TCP port {port}", servers.len()),
             status: Status::Candidate,

@@ -38,12 +38,7 @@ pub(crate) fn pdu(s: &mut AppState, p: ItProto, b: &[u8], _dir: usize) -> Pdu {
     } else if let Ok(m) = dhcp::parse(b) {
         v4(s, &m);
     }
-    Pdu::Done {
-        len: b.len(),
-        op: None,
-        txn: None,
-        counts: true,
-    }
+    Pdu::plain(b.len(), true)
 }
 
 fn v4(s: &mut AppState, m: &dhcp::Message<'_>) {

@@ -55,21 +55,11 @@ pub(crate) fn pdu(s: &mut AppState, p: ItProto, b: &[u8], dir: usize) -> Pdu {
     match parsed {
         Ok((m, len)) => {
             notes(s, p, &m, dir, peers.map(|x| x.addr[dir & 1]));
-            Pdu::Done {
-                len,
-                op: None,
-                txn: None,
-                counts: true,
-            }
+            Pdu::plain(len, true)
         }
         Err(dns::Error::Short { .. }) if peers.is_some_and(|x| x.tcp) => Pdu::Short,
         // tshark takes any datagram on the port as DNS, short ones as malformed.
-        Err(dns::Error::Short { .. }) if !b.is_empty() => Pdu::Done {
-            len: b.len(),
-            op: None,
-            txn: None,
-            counts: true,
-        },
+        Err(dns::Error::Short { .. }) if !b.is_empty() => Pdu::plain(b.len(), true),
         Err(_) => Pdu::NotMine,
     }
 }

@@ -24,19 +24,9 @@ pub(super) fn text_line(b: &[u8], f: impl FnOnce(&[u8])) -> Pdu {
     match textline::line(b) {
         Some((l, n)) => {
             f(l);
-            Pdu::Done {
-                len: n,
-                op: None,
-                txn: None,
-                counts: true,
-            }
+            Pdu::plain(n, true)
         }
-        None if b.len() >= MAX_LINE => Pdu::Done {
-            len: b.len(),
-            op: None,
-            txn: None,
-            counts: true,
-        },
+        None if b.len() >= MAX_LINE => Pdu::plain(b.len(), true),
         None => Pdu::Short,
     }
 }

@@ -42,15 +42,6 @@ pub struct State {
 /// On the other HTTP ports of the catalog only a flow that showed a head is HTTP.
 const TSHARK_PORTS: [u16; 6] = [80, 3128, 3132, 8080, 8088, 11371];
 
-fn done(len: usize, counts: bool) -> Pdu {
-    Pdu::Done {
-        len,
-        op: None,
-        txn: None,
-        counts,
-    }
-}
-
 pub(crate) fn pdu(s: &mut AppState, _p: ItProto, b: &[u8], dir: usize) -> Pdu {
     let mut st = match std::mem::take(&mut s.it) {
         ItState::Http(st) => st,
@@ -74,9 +65,9 @@ fn step(s: &mut AppState, st: &mut State, b: &[u8], dir: usize) -> Pdu {
                 (n, false) => Some(InBody::Length(n)),
                 (n, true) => Some(InBody::ChunkData(n)),
             };
-            done(take as usize, body.is_none())
+            Pdu::plain(take as usize, body.is_none())
         }
-        Some(InBody::UntilClose) => done(b.len(), false),
+        Some(InBody::UntilClose) => Pdu::plain(b.len(), false),
         Some(InBody::ChunkSize | InBody::Trailer) => match textline::line(b) {
             Some((l, used)) => {
                 *body = match *body {
@@ -88,11 +79,11 @@ fn step(s: &mut AppState, st: &mut State, b: &[u8], dir: usize) -> Pdu {
                         None => None,
                     },
                 };
-                done(used, body.is_none())
+                Pdu::plain(used, body.is_none())
             }
             None if b.len() >= MAX_LINE => {
                 *body = None;
-                done(b.len(), true)
+                Pdu::plain(b.len(), true)
             }
             None => Pdu::Short,
         },
@@ -115,7 +106,7 @@ fn step(s: &mut AppState, st: &mut State, b: &[u8], dir: usize) -> Pdu {
                 if next.is_some() {
                     st.body[dir] = next;
                 }
-                done(h.len(), next.is_none())
+                Pdu::plain(h.len(), next.is_none())
             }
             Err(Error::Short { .. }) => Pdu::Short,
             // A lone byte is a keep-alive probe (its sequence number is one before the
@@ -123,7 +114,7 @@ fn step(s: &mut AppState, st: &mut State, b: &[u8], dir: usize) -> Pdu {
             Err(Error::NotHttp | Error::TooLong)
                 if st.seen || TSHARK_PORTS.contains(&s.server_port) =>
             {
-                done(b.len(), b.len() > 1)
+                Pdu::plain(b.len(), b.len() > 1)
             }
             // Another protocol on an alternate HTTP port (SSH on 8000, say).
             Err(Error::NotHttp | Error::TooLong) => Pdu::NotMine,

@@ -28,12 +28,7 @@ pub(crate) fn pdu(s: &mut AppState, _p: ItProto, b: &[u8], dir: usize) -> Pdu {
         Err(_) => return Pdu::NotMine,
     };
     notes(s, &m, dir == 1);
-    Pdu::Done {
-        len: len.unwrap_or(m.len()),
-        op: None,
-        txn: None,
-        counts: true,
-    }
+    Pdu::plain(len.unwrap_or(m.len()), true)
 }
 
 fn principal(p: Option<Principal<'_>>) -> Vec<u8> {

@@ -84,12 +84,7 @@ pub(crate) fn pdu(s: &mut AppState, _p: ItProto, b: &[u8], dir: usize) -> Pdu {
         }
         _ => {}
     }
-    Pdu::Done {
-        len: m.len(),
-        op: None,
-        txn: None,
-        counts: true,
-    }
+    Pdu::plain(m.len(), true)
 }
 
 #[cfg(test)]

@@ -39,12 +39,7 @@ pub(crate) fn pdu(s: &mut AppState, p: ItProto, b: &[u8], dir: usize) -> Pdu {
         _ => State::default(),
     };
     let r = if st.tls {
-        Pdu::Done {
-            len: b.len(),
-            op: None,
-            txn: None,
-            counts: false,
-        }
+        Pdu::plain(b.len(), false)
     } else {
         text_line(b, |l| {
             if dir == 0 {

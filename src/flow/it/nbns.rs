@@ -81,12 +81,7 @@ pub(crate) fn pdu(s: &mut AppState, _p: ItProto, b: &[u8], dir: usize) -> Pdu {
         return if b.is_empty() {
             Pdu::NotMine
         } else {
-            Pdu::Done {
-                len: b.len(),
-                op: None,
-                txn: None,
-                counts: true,
-            }
+            Pdu::plain(b.len(), true)
         };
     };
     let sender = match &s.it {
@@ -140,12 +135,7 @@ pub(crate) fn pdu(s: &mut AppState, _p: ItProto, b: &[u8], dir: usize) -> Pdu {
             }
         }
     }
-    Pdu::Done {
-        len: b.len(),
-        op: None,
-        txn: None,
-        counts: true,
-    }
+    Pdu::plain(b.len(), true)
 }
 
 #[cfg(test)]

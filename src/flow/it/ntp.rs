@@ -27,12 +27,7 @@ pub(crate) fn pdu(s: &mut AppState, _p: ItProto, b: &[u8], dir: usize) -> Pdu {
             }
         }
     }
-    Pdu::Done {
-        len: b.len(),
-        op: None,
-        txn: None,
-        counts: true,
-    }
+    Pdu::plain(b.len(), true)
 }
 
 #[cfg(test)]

@@ -83,12 +83,7 @@ fn step(st: &mut Flow, s: &mut AppState, b: &[u8], dir: usize) -> Pdu {
         rdp::Kind::OtherX224(_) => false,
         rdp::Kind::FastPath => true,
     };
-    Pdu::Done {
-        len: p.len(),
-        op: None,
-        txn: None,
-        counts,
-    }
+    Pdu::plain(p.len(), counts)
 }
 
 #[cfg(test)]

@@ -48,10 +48,5 @@ fn teamviewer(st: &mut Flow, s: &mut AppState, b: &[u8]) -> Pdu {
         st.seen = true;
         s.note("remote_tool", false, b"teamviewer", b"");
     }
-    Pdu::Done {
-        len: b.len(),
-        op: None,
-        txn: None,
-        counts: true,
-    }
+    Pdu::plain(b.len(), true)
 }

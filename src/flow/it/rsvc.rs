@@ -47,10 +47,5 @@ pub(crate) fn pdu(s: &mut AppState, p: ItProto, b: &[u8], dir: usize) -> Pdu {
         }
     }
     s.it = ItState::Rsvc(st);
-    Pdu::Done {
-        len,
-        op: None,
-        txn: None,
-        counts: true,
-    }
+    Pdu::plain(len, true)
 }

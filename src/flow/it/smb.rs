@@ -74,12 +74,7 @@ pub(crate) fn pdu(s: &mut AppState, p: ItProto, b: &[u8], dir: usize) -> Pdu {
         // Session request, responses, keep-alives: NetBIOS only, no SMB in the frame.
         false
     };
-    Pdu::Done {
-        len: n.len(),
-        op: None,
-        txn: None,
-        counts,
-    }
+    Pdu::plain(n.len(), counts)
 }
 
 /// A NetBIOS datagram (UDP 138): the sender's NetBIOS name; the frame counts as SMB
@@ -92,12 +87,7 @@ fn datagram(s: &mut AppState, b: &[u8], dir: usize) -> Pdu {
         // 15 name characters padded with spaces; the 16th is the service suffix.
         s.note("host_name", dir == 1, n[..15].trim_ascii_end(), b"");
     }
-    Pdu::Done {
-        len: b.len(),
-        op: None,
-        txn: None,
-        counts: g.user_data.starts_with(b"\xFFSMB"),
-    }
+    Pdu::plain(b.len(), g.user_data.starts_with(b"\xFFSMB"))
 }
 
 fn utf16(raw: &[u8]) -> String {

@@ -38,15 +38,6 @@ pub(crate) fn pdu(s: &mut AppState, _p: ItProto, b: &[u8], dir: usize) -> Pdu {
     r
 }
 
-fn done(len: usize) -> Pdu {
-    Pdu::Done {
-        len,
-        op: None,
-        txn: None,
-        counts: true,
-    }
-}
-
 fn step(st: &mut Flow, s: &mut AppState, b: &[u8], dir: usize) -> Pdu {
     let by_server = dir == 1;
     let phase = &mut st.phase[dir];
@@ -72,18 +63,18 @@ fn step(st: &mut Flow, s: &mut AppState, b: &[u8], dir: usize) -> Pdu {
                         }
                         *phase = Phase::Clear;
                     }
-                    done(l.len())
+                    Pdu::plain(l.len(), true)
                 }
                 Err(ssh::Error::Short { .. }) => Pdu::Short,
                 Err(_) => {
                     *phase = Phase::Opaque;
-                    done(b.len())
+                    Pdu::plain(b.len(), true)
                 }
             }
         }
         Phase::Banner => {
             *phase = Phase::Opaque;
-            done(b.len())
+            Pdu::plain(b.len(), true)
         }
         Phase::Clear => match ssh::packet(b) {
             Ok(p) => {
@@ -98,14 +89,14 @@ fn step(st: &mut Flow, s: &mut AppState, b: &[u8], dir: usize) -> Pdu {
                     Some(ssh::MSG_NEWKEYS) => *phase = Phase::Opaque,
                     _ => {}
                 }
-                done(p.len())
+                Pdu::plain(p.len(), true)
             }
             Err(ssh::Error::Short { .. }) => Pdu::Short,
             Err(_) => {
                 *phase = Phase::Opaque;
-                done(b.len())
+                Pdu::plain(b.len(), true)
             }
         },
-        Phase::Opaque => done(b.len()),
+        Phase::Opaque => Pdu::plain(b.len(), true),
     }
 }

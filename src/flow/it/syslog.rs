@@ -23,10 +23,5 @@ pub(crate) fn pdu(s: &mut AppState, _p: ItProto, b: &[u8], dir: usize) -> Pdu {
             s.note("syslog_app", by_server, a, b"");
         }
     }
-    Pdu::Done {
-        len: b.len(),
-        op: None,
-        txn: None,
-        counts: true,
-    }
+    Pdu::plain(b.len(), true)
 }

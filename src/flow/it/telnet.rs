@@ -53,12 +53,7 @@ pub(crate) fn pdu(s: &mut AppState, _p: ItProto, b: &[u8], dir: usize) -> Pdu {
     }
     st.dec[dir] = dec;
     s.it = ItState::Telnet(st);
-    Pdu::Done {
-        len: b.len(),
-        op: None,
-        txn: None,
-        counts: true,
-    }
+    Pdu::plain(b.len(), true)
 }
 
 fn server_byte(s: &mut AppState, st: &mut State, c: u8) {

@@ -47,26 +47,20 @@ pub(crate) fn pdu(s: &mut AppState, _p: ItProto, b: &[u8], dir: usize) -> Pdu {
 /// taken as it comes (its header, then its parts: nothing is carried), so the frames
 /// that count are those where a record starts or ends, as in Wireshark.
 pub(super) fn record(st: &mut Flow, s: &mut AppState, b: &[u8], dir: usize, counts: bool) -> Pdu {
-    let done = |len, counts| Pdu::Done {
-        len,
-        op: None,
-        txn: None,
-        counts,
-    };
     if st.left[dir] > 0 {
         let n = (st.left[dir] as usize).min(b.len());
         st.left[dir] -= n as u16;
         if !st.done[dir] {
             st.content(s, st.ty[dir], &b[..n], dir);
         }
-        return done(n, counts && st.left[dir] == 0);
+        return Pdu::plain(n, counts && st.left[dir] == 0);
     }
     match tls::parse(b) {
         Ok(r) => {
             if !st.done[dir] {
                 st.content(s, r.content_type(), r.fragment(), dir);
             }
-            done(r.len(), counts)
+            Pdu::plain(r.len(), counts)
         }
         // A whole, valid header: the record's body follows in later segments.
         Err(tls::Error::Short { need, .. }) if b.len() >= tls::RECORD_HEADER_LEN => {
@@ -83,7 +77,7 @@ pub(super) fn record(st: &mut Flow, s: &mut AppState, b: &[u8], dir: usize, coun
                     dir,
                 );
             }
-            done(tls::RECORD_HEADER_LEN + available, counts)
+            Pdu::plain(tls::RECORD_HEADER_LEN + available, counts)
         }
         Err(tls::Error::Short { .. }) => Pdu::Short,
         Err(_) => Pdu::NotMine,

@@ -44,23 +44,13 @@ pub(crate) fn pdu(s: &mut AppState, _p: ItProto, b: &[u8], dir: usize) -> Pdu {
         _ => Flow::default(),
     };
     let r = match st.step(s, b, dir) {
-        Ok(len) => Pdu::Done {
-            len,
-            op: None,
-            txn: None,
-            counts: true,
-        },
+        Ok(len) => Pdu::plain(len, true),
         Err(vnc::Error::Short { .. }) => Pdu::Short,
         Err(vnc::Error::Malformed) => {
             // Not the handshake expected (a connection seen after its start, or a
             // security type's own exchange): the rest is taken whole.
             st.next[dir] = Next::Opaque;
-            Pdu::Done {
-                len: b.len(),
-                op: None,
-                txn: None,
-                counts: true,
-            }
+            Pdu::plain(b.len(), true)
         }
     };
     s.it = ItState::Vnc(st);

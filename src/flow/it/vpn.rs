@@ -19,15 +19,6 @@ pub struct State {
     vendor_ids: u8,
 }
 
-fn done(len: usize, counts: bool) -> Pdu {
-    Pdu::Done {
-        len,
-        op: None,
-        txn: None,
-        counts,
-    }
-}
-
 pub(crate) fn pdu(s: &mut AppState, p: ItProto, b: &[u8], dir: usize) -> Pdu {
     let server = dir == 1;
     let mut st = match std::mem::take(&mut s.it) {
@@ -43,7 +34,7 @@ pub(crate) fn pdu(s: &mut AppState, p: ItProto, b: &[u8], dir: usize) -> Pdu {
                     st.data_noted |= t == wireguard::MessageType::TRANSPORT_DATA;
                     s.note("wireguard_message", server, t.name().as_bytes(), b"");
                 }
-                done(b.len(), true)
+                Pdu::plain(b.len(), true)
             }
             Err(_) => Pdu::NotMine,
         },
@@ -64,7 +55,7 @@ pub(crate) fn pdu(s: &mut AppState, p: ItProto, b: &[u8], dir: usize) -> Pdu {
                 if let Some(v) = m.avp(l2tp::Avp::VENDOR_NAME) {
                     s.note("l2tp_vendor", server, v, b"");
                 }
-                done(b.len(), true)
+                Pdu::plain(b.len(), true)
             }
             Err(_) => Pdu::NotMine,
         },
@@ -78,7 +69,7 @@ pub(crate) fn pdu(s: &mut AppState, p: ItProto, b: &[u8], dir: usize) -> Pdu {
                 if let Some(v) = m.vendor() {
                     s.note("pptp_vendor", server, v, b"");
                 }
-                done(m.len(), true)
+                Pdu::plain(m.len(), true)
             }
             Err(pptp::Error::Short { .. }) => Pdu::Short,
             Err(_) => Pdu::NotMine,
@@ -94,7 +85,7 @@ fn ike_pdu(s: &mut AppState, st: &mut State, b: &[u8], server: bool) -> Pdu {
     let (msg, skip) = if s.server_port == 4500 {
         match ike::strip_marker(b) {
             Some(ike::NatT::Ike(m)) => (m, 4),
-            Some(_) => return done(b.len(), false),
+            Some(_) => return Pdu::plain(b.len(), false),
             None => return Pdu::NotMine,
         }
     } else {
@@ -121,7 +112,7 @@ fn ike_pdu(s: &mut AppState, st: &mut State, b: &[u8], server: bool) -> Pdu {
         let hex: String = vid.iter().take(16).map(|b| format!("{b:02x}")).collect();
         s.note("ike_vendor_id", server, hex.as_bytes(), b"");
     }
-    done(skip + m.len(), true)
+    Pdu::plain(skip + m.len(), true)
 }
 
 fn openvpn_pdu(s: &mut AppState, st: &mut State, b: &[u8], server: bool) -> Pdu {
@@ -141,7 +132,7 @@ fn openvpn_pdu(s: &mut AppState, st: &mut State, b: &[u8], server: bool) -> Pdu 
         st.data_noted |= p.opcode.is_data();
         s.note("openvpn_opcode", server, p.opcode.name().as_bytes(), b"");
     }
-    done(len, true)
+    Pdu::plain(len, true)
 }
 
 #[cfg(test)]

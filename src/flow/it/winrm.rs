@@ -41,15 +41,6 @@ pub(crate) fn pdu(s: &mut AppState, _p: ItProto, b: &[u8], dir: usize) -> Pdu {
     r
 }
 
-fn done(len: usize) -> Pdu {
-    Pdu::Done {
-        len,
-        op: None,
-        txn: None,
-        counts: true,
-    }
-}
-
 fn step(st: &mut Flow, s: &mut AppState, b: &[u8], dir: usize) -> Pdu {
     if st.mode == Mode::Tls || (st.mode == Mode::Unknown && crate::dissect::tls::probe(b)) {
         let r = tls::record(&mut st.tls, s, b, dir, true);
@@ -59,12 +50,12 @@ fn step(st: &mut Flow, s: &mut AppState, b: &[u8], dir: usize) -> Pdu {
         return r;
     }
     if st.opaque[dir] {
-        return done(b.len());
+        return Pdu::plain(b.len(), true);
     }
     if st.body_left[dir] > 0 {
         let n = st.body_left[dir].min(b.len() as u64);
         st.body_left[dir] -= n;
-        return done(n as usize);
+        return Pdu::plain(n as usize, true);
     }
     let window = &b[..b.len().min(MAX_HEADER)];
     let Some(end) = window.windows(4).position(|w| w == b"\r\n\r\n") else {
@@ -115,7 +106,7 @@ fn step(st: &mut Flow, s: &mut AppState, b: &[u8], dir: usize) -> Pdu {
             st.opaque[dir] = true;
         }
     }
-    done(end + 4)
+    Pdu::plain(end + 4, true)
 }
 
 /// Whether `b` may start an HTTP message (a method or `HTTP/`).

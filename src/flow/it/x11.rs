@@ -28,18 +28,9 @@ pub(crate) fn pdu(s: &mut AppState, _p: ItProto, b: &[u8], dir: usize) -> Pdu {
     r
 }
 
-fn done(len: usize) -> Pdu {
-    Pdu::Done {
-        len,
-        op: None,
-        txn: None,
-        counts: true,
-    }
-}
-
 fn step(st: &mut Flow, s: &mut AppState, b: &[u8], dir: usize) -> Pdu {
     if st.setup_done[dir] {
-        return done(b.len());
+        return Pdu::plain(b.len(), true);
     }
     let len = if dir == 0 {
         match x11::setup_request(b) {
@@ -78,7 +69,7 @@ fn step(st: &mut Flow, s: &mut AppState, b: &[u8], dir: usize) -> Pdu {
         }
     };
     st.setup_done[dir] = true;
-    done(len)
+    Pdu::plain(len, true)
 }
 
 #[cfg(test)]
