@@ -105,6 +105,11 @@ pub struct AnalyzeArgs {
     #[arg(long)]
     pub show_secrets: bool,
 
+    /// Site metadata (YAML, the layout of `suggested_metadata.yml`): expected services,
+    /// protocols, assets and allowed talkers are checked against the traffic.
+    #[arg(short = 'm', long, value_name = "SITE.yml")]
+    pub metadata: Option<PathBuf>,
+
     /// Evidence frames listed per finding (findings.json), at most 32.
     #[arg(long, default_value_t = 10, value_parser = clap::value_parser!(u16).range(1..=32))]
     pub max_evidence: u16,

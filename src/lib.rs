@@ -37,3 +37,4 @@ pub mod pipeline;
 pub mod report;
 pub mod rules;
 pub mod run;
+pub mod site;

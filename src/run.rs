@@ -14,9 +14,10 @@ use crate::capture::scan::{self, Item, Scanner};
 use crate::capture::source::Source;
 use crate::catalog::Catalog;
 use crate::cli::AnalyzeArgs;
-use crate::pipeline::{self, Analysis, CaptureReport, Options};
+use crate::pipeline::{self, Analysis, CaptureReport, Options, StageTime};
 use crate::report::{csv_out, findings_json, it_csv, json_out, l2_csv, markdown};
 use crate::rules;
+use crate::site::{self, Site};
 
 /// Extensions that mark a file as meant to be a capture when walking directories.
 const CAPTURE_EXTS: [&str; 6] = ["pcap", "pcapng", "cap", "dmp", "pcap0", "ntar"];
@@ -26,6 +27,20 @@ pub fn analyze(args: &AnalyzeArgs, argv: &[String]) -> Result<i32> {
     let started = Instant::now();
     let cpu0 = pipeline::process_cpu();
     let catalog = Catalog::load(args.catalog_dir.as_deref())?;
+    let site = match &args.metadata {
+        Some(p) => {
+            let s = Site::load(p)?;
+            if !args.quiet && !s.unknown_keys.is_empty() {
+                eprintln!(
+                    "ottr: {}: keys not in the metadata layout, ignored: {}",
+                    p.display(),
+                    s.unknown_keys.join(", ")
+                );
+            }
+            Some(s)
+        }
+        None => None,
+    };
     let mut inputs = expand(&args.targets, args.recursive)?;
     if inputs.is_empty() {
         bail!("no capture files found in {}", show(&args.targets));
@@ -90,7 +105,7 @@ pub fn analyze(args: &AnalyzeArgs, argv: &[String]) -> Result<i32> {
     let cpu = (pipeline::process_cpu() - cpu0).as_secs_f64();
     for (a, name) in &analyses {
         let dir = if single { out.clone() } else { out.join(name) };
-        write_all(&dir, a, &run_info(wall, cpu), args)?;
+        write_all(&dir, a, &run_info(wall, cpu), args, site.as_ref())?;
         for c in &a.captures {
             rows.push((c, if single { ".".into() } else { name.clone() }));
         }
@@ -102,7 +117,13 @@ pub fn analyze(args: &AnalyzeArgs, argv: &[String]) -> Result<i32> {
         let parts: Vec<&Analysis> = analyses.iter().map(|(a, _)| a).collect();
         let mut roll = Analysis::rollup(&parts);
         roll.finish(&catalog);
-        write_all(&out.join("rollup"), &roll, &run_info(wall, cpu), args)?;
+        write_all(
+            &out.join("rollup"),
+            &roll,
+            &run_info(wall, cpu),
+            args,
+            site.as_ref(),
+        )?;
     }
 
     let mut status = 0;
@@ -133,7 +154,9 @@ fn write_all(
     a: &Analysis,
     info: &json_out::RunInfo<'_>,
     args: &AnalyzeArgs,
+    site: Option<&Site>,
 ) -> Result<()> {
+    let (t0, c0) = (Instant::now(), pipeline::process_cpu());
     let show_secrets = args.show_secrets;
     std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
     let digits = a.precision();
@@ -154,13 +177,29 @@ fn write_all(
         show_secrets,
     )?;
     it_csv::remote_access(&dir.join("remote_access.csv"), a, digits)?;
+    let report_wall = t0.elapsed();
+    let report_cpu = pipeline::process_cpu().saturating_sub(c0);
+    let (t1, c1) = (Instant::now(), pipeline::process_cpu());
     let settings = rules::Settings {
         max_evidence: args.max_evidence as usize,
+        site,
     };
     let findings = rules::run(a, &settings);
+    let rules_time = StageTime {
+        name: "rules",
+        wall: t1.elapsed(),
+        cpu: pipeline::process_cpu().saturating_sub(c1),
+    };
+    let (t2, c2) = (Instant::now(), pipeline::process_cpu());
     findings_json::write(&dir.join("findings.json"), a, &findings, digits)?;
-    markdown::write(&dir.join("report.md"), a, &findings, digits)?;
-    json_out::run(&dir.join("run.json"), a, info)?;
+    markdown::write(&dir.join("report.md"), a, &findings, site, digits)?;
+    site::suggest::write(&dir.join("suggested_metadata.yml"), a, site, digits)?;
+    let report_time = StageTime {
+        name: "report",
+        wall: report_wall + t2.elapsed(),
+        cpu: report_cpu + pipeline::process_cpu().saturating_sub(c2),
+    };
+    json_out::run(&dir.join("run.json"), a, info, &[rules_time, report_time])?;
     Ok(())
 }
 

@@ -5,10 +5,13 @@ use std::path::Path;
 
 use anyhow::{bail, Context, Result};
 
+pub mod context;
 pub mod oui;
 
 const PROTOCOLS_TSV: &str = include_str!("../../catalogs/protocols.tsv");
 const OUI_TSV: &str = include_str!("../../catalogs/oui.tsv");
+const ATTACK_TSV: &str = include_str!("../../catalogs/attack_ics.tsv");
+const NIST_TSV: &str = include_str!("../../catalogs/nist_800_82r3.tsv");
 
 /// The MAC vendor table: embedded, or `oui.tsv` from `dir` where present.
 pub fn load_oui(dir: Option<&Path>) -> Result<oui::Oui> {
@@ -48,6 +51,9 @@ pub struct Catalog {
     pub protocols: Vec<Protocol>,
     /// MAC address vendors (empty unless loaded by [`Catalog::load`]).
     pub oui: oui::Oui,
+    /// ATT&CK for ICS and NIST SP 800-82r3 context (empty unless loaded).
+    pub attack: context::Attack,
+    pub nist: context::Nist,
     tcp: Vec<u16>,
     udp: Vec<u16>,
 }
@@ -65,6 +71,10 @@ impl Catalog {
         };
         let mut c = Catalog::parse(&text).context("protocols.tsv")?;
         c.oui = load_oui(dir)?;
+        c.attack = context::Attack::parse(&context::text_of(dir, "attack_ics.tsv", ATTACK_TSV)?)
+            .context("attack_ics.tsv")?;
+        c.nist = context::Nist::parse(&context::text_of(dir, "nist_800_82r3.tsv", NIST_TSV)?)
+            .context("nist_800_82r3.tsv")?;
         Ok(c)
     }
 
@@ -153,6 +163,8 @@ impl Catalog {
         Ok(Catalog {
             protocols,
             oui: oui::Oui::default(),
+            attack: context::Attack::default(),
+            nist: context::Nist::default(),
             tcp,
             udp,
         })

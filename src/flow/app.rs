@@ -330,6 +330,13 @@ const MAX_FACTS: usize = 32;
 const MAX_FACT_LEN: usize = 128;
 
 impl AppState {
+    /// Holes the two TCP streams skipped (segments the capture missed).
+    pub fn stream_gaps(&self) -> u64 {
+        self.streams.iter().map(|s| s.gaps as u64).sum()
+    }
+}
+
+impl AppState {
     /// Counts an observation of an IT protocol in the packet being fed
     /// (`observations.csv`): aggregated per (kind, side, value, detail).
     pub(crate) fn note(

@@ -75,6 +75,7 @@ pub struct FlowRec {
     pub ts_ns: i64,
     pub wire_len: u32,
     pub from_lo: bool,
+    /// TCP flags; the ICMP or ICMPv6 type for those.
     pub tcp_flags: u8,
     /// TCP sequence number of the segment.
     pub seq: u32,
@@ -110,7 +111,11 @@ impl FlowRec {
             ts_ns,
             wire_len,
             from_lo,
-            tcp_flags: if l4.proto == 6 { l4.flags } else { 0 },
+            tcp_flags: if matches!(l4.proto, 6 | 1 | 58) {
+                l4.flags
+            } else {
+                0
+            },
             seq: l4.seq,
             src_mac,
             payload_off: payload.0,

@@ -32,6 +32,26 @@ pub struct Conv {
     pub app: Option<Box<AppState>>,
     /// Payload packets looked at for a protocol no port claimed (see `flow::sniff`).
     sniffs: u8,
+    /// What the transport said along the way: [`signal::RESET`], [`signal::UNREACHABLE`].
+    pub signals: u8,
+}
+
+/// Bits of [`Conv::signals`].
+pub mod signal {
+    /// A TCP segment with RST.
+    pub const RESET: u8 = 1;
+    /// An ICMP destination unreachable (ICMPv6 type 1).
+    pub const UNREACHABLE: u8 = 2;
+
+    /// The bit a packet's flags (TCP) or type (ICMP) sets.
+    #[inline]
+    pub fn of(proto: u8, flags: u8) -> u8 {
+        match (proto, flags) {
+            (6, f) if f & crate::dissect::net::transport::tcp_flags::RST != 0 => RESET,
+            (1, 3) | (58, 1) => UNREACHABLE,
+            _ => 0,
+        }
+    }
 }
 
 impl Conv {
@@ -54,6 +74,7 @@ impl Conv {
                 }),
             // A flow not dissected is never sniffed.
             sniffs: if dissect { 0 } else { MAX_SNIFFS },
+            signals: 0,
         }
     }
 
@@ -82,6 +103,7 @@ impl Conv {
         self.first_ts = self.first_ts.min(o.first_ts);
         self.last_ts = self.last_ts.max(o.last_ts);
         self.first_frame = self.first_frame.min(o.first_frame);
+        self.signals |= o.signals;
         match (&mut self.app, &o.app) {
             (Some(a), Some(b)) => a.merge(b),
             (None, Some(b)) => self.app = Some(b.clone()),
@@ -195,6 +217,9 @@ impl ShardTable {
         c.last_ts = c.last_ts.max(r.ts_ns);
         if c.mac[d].is_none() {
             c.mac[d] = r.src_mac;
+        }
+        if r.tcp_flags != 0 {
+            c.signals |= signal::of(r.key.proto, r.tcp_flags);
         }
         if r.key.proto == 6 && c.initiator == 0 && r.tcp_flags & tcp_flags::SYN != 0 {
             // SYN alone comes from the client; SYN+ACK from the server.

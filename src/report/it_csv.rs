@@ -39,13 +39,19 @@ pub const REMOTE_ACCESS: &[&str] = &[
 
 /// (client, server) text of a conversation: the decoder's server side, else the
 /// side that answered the handshake, else side b.
-pub(crate) fn client_server(c: &Conv) -> (String, String, u16) {
+/// Whether the key's `lo` end is the server: the side a decoder identified, else the
+/// side that answered the handshake, else side b.
+pub(crate) fn server_is_lo(c: &Conv) -> bool {
     let (a, b) = c.ends();
-    let server_is_lo = match (c.app.as_deref(), c.initiator) {
+    match (c.app.as_deref(), c.initiator) {
         (Some(s), _) if s.frames > 0 => s.server_is_lo,
         (_, 2) => a.0 == c.key.lo && a.1 == c.key.lo_port,
         _ => b.0 == c.key.lo && b.1 == c.key.lo_port,
-    };
+    }
+}
+
+pub(crate) fn client_server(c: &Conv) -> (String, String, u16) {
+    let server_is_lo = server_is_lo(c);
     let (lo, hi) = (
         addr_text(&c.key.lo, c.key.v6),
         addr_text(&c.key.hi, c.key.v6),

@@ -8,7 +8,7 @@ use serde_json::{json, Map, Value};
 use super::ts_text;
 use crate::capture::linktype;
 use crate::dissect::net::Outcome;
-use crate::pipeline::{Analysis, CaptureReport};
+use crate::pipeline::{Analysis, CaptureReport, StageTime};
 
 pub const SCHEMA_VERSION: u32 = 1;
 
@@ -142,24 +142,29 @@ pub struct RunInfo<'a> {
     pub cpu_s: f64,
 }
 
-pub fn run(path: &Path, a: &Analysis, info: &RunInfo<'_>) -> Result<()> {
+/// `after` are the stages run after the analysis (rules, report writers): their time
+/// is added to the end-to-end `wall_s` and `cpu_s`.
+pub fn run(path: &Path, a: &Analysis, info: &RunInfo<'_>, after: &[StageTime]) -> Result<()> {
     let stages: Vec<Value> = a
         .stages
         .iter()
+        .chain(after)
         .map(|s| json!({"name": s.name, "wall_s": s.wall.as_secs_f64(), "cpu_s": s.cpu.as_secs_f64()}))
         .collect();
     let bytes: u64 = a.captures.iter().map(|c| c.size).sum();
+    let wall_s = info.wall_s + after.iter().map(|s| s.wall.as_secs_f64()).sum::<f64>();
+    let cpu_s = info.cpu_s + after.iter().map(|s| s.cpu.as_secs_f64()).sum::<f64>();
     let v = json!({
         "ottr_version": env!("CARGO_PKG_VERSION"),
         "args": info.args,
         "threads": info.threads,
         "inputs": a.captures.iter().map(|c| json!({"path": c.path.display().to_string(), "size": c.size, "sha256": c.sha256})).collect::<Vec<_>>(),
         "stages": stages,
-        "wall_s": info.wall_s,
-        "cpu_s": info.cpu_s,
+        "wall_s": wall_s,
+        "cpu_s": cpu_s,
         "throughput": {
-            "bytes_per_s": if info.wall_s > 0.0 { bytes as f64 / info.wall_s } else { 0.0 },
-            "packets_per_s": if info.wall_s > 0.0 { a.counters.total.packets as f64 / info.wall_s } else { 0.0 },
+            "bytes_per_s": if wall_s > 0.0 { bytes as f64 / wall_s } else { 0.0 },
+            "packets_per_s": if wall_s > 0.0 { a.counters.total.packets as f64 / wall_s } else { 0.0 },
         },
         "peak_rss_bytes": peak_rss(),
     });

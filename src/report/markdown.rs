@@ -13,6 +13,7 @@ use crate::dissect::net::Outcome;
 use crate::dissect::OpClass;
 use crate::pipeline::Analysis;
 use crate::rules::{Finding, Severity};
+use crate::site::Site;
 
 /// Rows of a long table shown before the rest is summarised.
 const TOP: usize = 50;
@@ -40,15 +41,51 @@ pub fn md(s: &str) -> String {
     out
 }
 
-pub fn write(path: &Path, a: &Analysis, findings: &[Finding], digits: u8) -> Result<()> {
+pub fn write(
+    path: &Path,
+    a: &Analysis,
+    findings: &[Finding],
+    site: Option<&Site>,
+    digits: u8,
+) -> Result<()> {
     let mut s = String::new();
     summary(&mut s, a, digits);
+    metadata(&mut s, site);
     findings_section(&mut s, a, findings, digits);
     operations(&mut s, a, digits);
     assets(&mut s, a);
     quality(&mut s, a);
     std::fs::write(path, s)?;
     Ok(())
+}
+
+/// The site metadata given, or the notice that findings lack site context.
+fn metadata(s: &mut String, site: Option<&Site>) {
+    match site {
+        None => {
+            let _ = writeln!(
+                s,
+                "## Baseline mode\n\nNo site metadata was given (`--metadata`): findings are \
+                 judged from the traffic alone, without the site's list of assets, services, \
+                 protocols and allowed talkers. Review `suggested_metadata.yml`, correct it, \
+                 and run again with `--metadata suggested_metadata.yml`.\n"
+            );
+        }
+        Some(site) => {
+            let _ = writeln!(s, "## Site metadata\n\n| key | value |\n|---|---|");
+            for (k, v) in site.summary() {
+                let _ = writeln!(s, "| {k} | {} |", md(&v));
+            }
+            if !site.unknown_keys.is_empty() {
+                let _ = writeln!(
+                    s,
+                    "| keys ignored | {} |",
+                    md(&site.unknown_keys.join(", "))
+                );
+            }
+            let _ = writeln!(s);
+        }
+    }
 }
 
 fn summary(s: &mut String, a: &Analysis, digits: u8) {

@@ -12,7 +12,10 @@
 //! Network Sniffing. NIST SP 800-82r3 themes: secure protocols, credential
 //! protection, data in transit, disable unused services.
 //!
-//! Example: `OT-SENSITIVE-CLEARTEXT-CREDENTIALS-001` "ftp credentials in cleartext from
+//! Ids: the reference tool's `OT-SENSITIVE-FTP-PASS`, `-HTTP-AUTH`, `-SNMP-COMMUNITY` and
+//! `-TELNET` for those protocols, `OT-SENSITIVE-CLEARTEXT-CREDENTIALS` for the others.
+//!
+//! Example: `OT-SENSITIVE-FTP-PASS-001` "ftp credentials in cleartext from
 //! 10.0.0.5 to 10.0.0.20", high, confirmed_by_rule.
 //!
 //! Status `confirmed_by_rule`: the dissector read the credential itself. Severity high;
@@ -20,11 +23,67 @@
 
 use std::collections::BTreeMap;
 
-use super::{Evidence, Finding, Severity, Status};
+use super::{Evidence, Finding, Rule, Severity, Status};
 use crate::pipeline::Analysis;
 use crate::report::it_csv::client_server;
 
-pub const RULE: &str = "OT-SENSITIVE-CLEARTEXT-CREDENTIALS";
+const MITRE: &[&str] = &["T0859", "T0812", "T0842"];
+const NIST: &[&str] = &[
+    "Secure protocols",
+    "Credential protection",
+    "Data in transit",
+    "Disable unused services",
+];
+
+/// The reference tool's four ids for the protocols it checks, and one for the rest.
+pub const RULES: &[Rule] = &[
+    Rule {
+        id: "OT-SENSITIVE-FTP-PASS",
+        group: "sensitive",
+        title: "FTP credentials in cleartext",
+        mitre_ics: MITRE,
+        nist_800_82r3: NIST,
+    },
+    Rule {
+        id: "OT-SENSITIVE-HTTP-AUTH",
+        group: "sensitive",
+        title: "HTTP credentials in cleartext",
+        mitre_ics: MITRE,
+        nist_800_82r3: NIST,
+    },
+    Rule {
+        id: "OT-SENSITIVE-SNMP-COMMUNITY",
+        group: "sensitive",
+        title: "SNMP community in cleartext",
+        mitre_ics: MITRE,
+        nist_800_82r3: NIST,
+    },
+    Rule {
+        id: "OT-SENSITIVE-TELNET",
+        group: "sensitive",
+        title: "Telnet login in cleartext",
+        mitre_ics: MITRE,
+        nist_800_82r3: NIST,
+    },
+    Rule {
+        id: "OT-SENSITIVE-CLEARTEXT-CREDENTIALS",
+        group: "sensitive",
+        title: "Credentials in cleartext",
+        mitre_ics: MITRE,
+        nist_800_82r3: NIST,
+    },
+];
+
+/// The rule for a protocol's credentials.
+fn rule_for(proto: &str) -> &'static Rule {
+    match proto {
+        "ftp" => &RULES[0],
+        "http" => &RULES[1],
+        "snmp" => &RULES[2],
+        "telnet" => &RULES[3],
+        _ => &RULES[4],
+    }
+}
 
 pub fn run(a: &Analysis) -> Vec<Finding> {
     // (protocol, client, server) -> (severity, secrets by kind, evidence).
@@ -71,8 +130,6 @@ pub fn run(a: &Analysis) -> Vec<Finding> {
             let total = evidence.len() as u64;
             let list: Vec<String> = kinds.iter().map(|(k, n)| format!("{k} x{n}")).collect();
             Finding {
-                id: String::new(),
-                rule: RULE,
                 title: format!("{proto} credentials in cleartext between {client} and {server}"),
                 status: Status::ConfirmedByRule,
                 severity,
@@ -84,13 +141,6 @@ pub fn run(a: &Analysis) -> Vec<Finding> {
                 hosts: [client, server].into_iter().collect(),
                 evidence,
                 evidence_total: total,
-                mitre_ics: &["T0859", "T0812", "T0842"],
-                nist_800_82r3: &[
-                    "Secure protocols",
-                    "Credential protection",
-                    "Data in transit",
-                    "Disable unused services",
-                ],
                 recommendation: "Change the exposed credentials, then replace the protocol \
                                  with an encrypted one (SFTP, SSH, HTTPS, SNMPv3 with \
                                  authPriv, LDAPS) or disable it.",
@@ -98,6 +148,7 @@ pub fn run(a: &Analysis) -> Vec<Finding> {
                     "Open the evidence frames and confirm the login succeeded (server reply).",
                     "Check where else the same account or community is used.",
                 ],
+                ..Finding::of(rule_for(proto))
             }
         })
         .collect()

@@ -9,14 +9,53 @@
 //! `informational` for context that is not a risk by itself.
 
 pub mod cleartext_credentials;
+pub mod connections;
+pub mod exposure;
+pub mod observed;
+pub mod ot_checks;
 pub mod ot_operations;
 pub mod public_communication;
 pub mod scan;
+pub mod site_checks;
 
 use std::collections::BTreeSet;
 
 use crate::pipeline::Analysis;
 use crate::report::addr_text;
+use crate::site::Site;
+
+/// What a rule is, whatever it finds: the registry the reports, the catalog checks
+/// and `docs/rules.md` go by.
+#[derive(Debug)]
+pub struct Rule {
+    pub id: &'static str,
+    /// `ot` (decoded operations and industrial checks), `network`, `core` and
+    /// `industrial` (the reference tool's static rules), `dynamic`, `sensitive`,
+    /// `site` (needs site metadata).
+    pub group: &'static str,
+    pub title: &'static str,
+    pub mitre_ics: &'static [&'static str],
+    pub nist_800_82r3: &'static [&'static str],
+}
+
+/// Every rule the stage can run.
+pub fn registry() -> Vec<&'static Rule> {
+    let mut all: Vec<&'static Rule> = Vec::new();
+    for list in [
+        ot_operations::RULES,
+        ot_checks::RULES,
+        cleartext_credentials::RULES,
+        public_communication::RULES,
+        exposure::RULES,
+        scan::RULES,
+        connections::RULES,
+        site_checks::RULES,
+    ] {
+        all.extend(list.iter());
+    }
+    all.extend(observed::rules());
+    all
+}
 
 /// How bad a finding is, lowest first.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
@@ -95,6 +134,25 @@ pub struct Finding {
 }
 
 impl Finding {
+    /// A finding of `rule` with its context filled in; the rule sets the rest.
+    pub fn of(rule: &'static Rule) -> Finding {
+        Finding {
+            id: String::new(),
+            rule: rule.id,
+            title: rule.title.to_string(),
+            status: Status::Candidate,
+            severity: Severity::Info,
+            summary: String::new(),
+            hosts: BTreeSet::new(),
+            evidence: Vec::new(),
+            evidence_total: 0,
+            mitre_ics: rule.mitre_ics,
+            nist_800_82r3: rule.nist_800_82r3,
+            recommendation: "",
+            validation: &[],
+        }
+    }
+
     /// A Wireshark display filter that shows the evidence frames (of one capture:
     /// the frame numbers of a batch are per file).
     pub fn wireshark_filter(&self) -> String {
@@ -106,14 +164,31 @@ impl Finding {
 
 /// What the rules may be told.
 #[derive(Clone, Copy, Debug)]
-pub struct Settings {
+pub struct Settings<'s> {
     /// Evidence frames kept per finding.
     pub max_evidence: usize,
+    /// What the site says it has (`--metadata`).
+    pub site: Option<&'s Site>,
 }
 
-impl Default for Settings {
+impl Default for Settings<'_> {
     fn default() -> Self {
-        Settings { max_evidence: 10 }
+        Settings {
+            max_evidence: 10,
+            site: None,
+        }
+    }
+}
+
+impl Severity {
+    /// One step up, for a site that calls itself critical.
+    pub fn raised(self) -> Severity {
+        match self {
+            Severity::Info => Severity::Info,
+            Severity::Low => Severity::Medium,
+            Severity::Medium => Severity::High,
+            Severity::High | Severity::Critical => Severity::Critical,
+        }
     }
 }
 
@@ -122,9 +197,26 @@ impl Default for Settings {
 pub fn run(a: &Analysis, s: &Settings) -> Vec<Finding> {
     let mut findings = Vec::new();
     findings.extend(ot_operations::run(a));
+    findings.extend(ot_checks::run(a));
     findings.extend(cleartext_credentials::run(a));
-    findings.extend(public_communication::run(a));
+    findings.extend(public_communication::run(a, s.site));
+    findings.extend(exposure::run(a, s.site));
     findings.extend(scan::run(a));
+    findings.extend(connections::run(a));
+    findings.extend(observed::run(a, s.site));
+    if let Some(site) = s.site {
+        findings.extend(site_checks::run(a, site));
+        if site.critical() {
+            for f in &mut findings {
+                if f.status != Status::Informational {
+                    f.severity = f.severity.raised();
+                    f.summary.push_str(
+                        " Severity raised one step: the site metadata calls it critical.",
+                    );
+                }
+            }
+        }
+    }
     findings.sort_by(|x, y| {
         y.severity
             .cmp(&x.severity)

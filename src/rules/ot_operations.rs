@@ -4,7 +4,7 @@
 //! server (Modbus writes, S7 PLC stop and block download/upload/delete, DNP3 operate,
 //! direct operate, restart and file operations, IEC 104 commands, CIP writes and
 //! resets, BACnet writes, reinitialize and device communication control, OPC UA
-//! write and call, PROFINET IO CM writes and control, MMS writes), one finding per
+//! write and call, PROFINET IO CM writes and control, PROFINET DCP Set, MMS writes), one finding per
 //! (class, protocol, client, server).
 //!
 //! Why: these change what the process does or what the controller runs. On a plant
@@ -17,7 +17,7 @@
 //! T0845 Program Upload, T0889 Modify Program.
 //!
 //! NIST SP 800-82r3 themes: engineering access control, OT protocol authentication
-//! and integrity, allowed talkers, change management.
+//! and integrity, allowed talkers, configuration change control.
 //!
 //! Example: `OT-OPS-WRITE-001` "Modbus writes from 10.0.0.5 to 10.0.0.10", medium,
 //! confirmed_by_rule, evidence the first write requests.
@@ -27,54 +27,75 @@
 
 use std::collections::BTreeMap;
 
-use super::{addr, Evidence, Finding, Severity, Status};
+use super::{addr, Evidence, Finding, Rule, Severity, Status};
 use crate::dissect::OpClass;
 use crate::pipeline::Analysis;
+use crate::report::mac_text;
+
+const NIST: &[&str] = &[
+    "Engineering access control",
+    "Authentication and integrity",
+    "Allowed talkers",
+    "Configuration change control",
+];
+
+pub const RULES: &[Rule] = &[
+    Rule {
+        id: "OT-OPS-WRITE",
+        group: "ot",
+        title: "Writes to an industrial device",
+        mitre_ics: &["T0836", "T0855", "T0831"],
+        nist_800_82r3: NIST,
+    },
+    Rule {
+        id: "OT-OPS-CONTROL",
+        group: "ot",
+        title: "Control commands to an industrial device",
+        mitre_ics: &["T0855", "T0816", "T0858"],
+        nist_800_82r3: NIST,
+    },
+    Rule {
+        id: "OT-OPS-PROGRAM",
+        group: "ot",
+        title: "Program download, upload or delete",
+        mitre_ics: &["T0843", "T0845", "T0889"],
+        nist_800_82r3: NIST,
+    },
+];
 
 struct Kind {
-    rule: &'static str,
+    rule: &'static Rule,
     noun: &'static str,
     severity: Severity,
-    mitre: &'static [&'static str],
     recommendation: &'static str,
 }
 
 const WRITE: Kind = Kind {
-    rule: "OT-OPS-WRITE",
+    rule: &RULES[0],
     noun: "writes",
     severity: Severity::Medium,
-    mitre: &["T0836", "T0855", "T0831"],
     recommendation: "Confirm the client is an approved engineering workstation or HMI \
                      and that the writes match planned work; restrict write access to \
                      the controller to the hosts that need it.",
 };
 
 const CONTROL: Kind = Kind {
-    rule: "OT-OPS-CONTROL",
+    rule: &RULES[1],
     noun: "control commands",
     severity: Severity::High,
-    mitre: &["T0855", "T0816", "T0858"],
     recommendation: "Confirm each command (stop, start, restart, operate, reinitialize) \
                      with operations and the change log; only engineering workstations \
                      on an approved path should be able to send them.",
 };
 
 const PROGRAM: Kind = Kind {
-    rule: "OT-OPS-PROGRAM",
+    rule: &RULES[2],
     noun: "program operations",
     severity: Severity::High,
-    mitre: &["T0843", "T0845", "T0889"],
     recommendation: "Compare the controller's program with the approved baseline and \
                      confirm the download, upload or delete with the engineer who made \
                      it; keep program changes to a managed engineering workstation.",
 };
-
-const NIST: &[&str] = &[
-    "Engineering access control",
-    "OT protocol authentication and integrity",
-    "Allowed talkers",
-    "Change management",
-];
 
 const VALIDATION: &[&str] = &[
     "Open the evidence frames in Wireshark and read the function of each request.",
@@ -112,7 +133,7 @@ pub fn run(a: &Analysis) -> Vec<Finding> {
         let (client, server, port) = (addr(&c, c6), addr(&v, v6), k.server_port);
         let proto = k.proto.id();
         let g = groups
-            .entry((kind.rule, proto, client.clone(), server.clone()))
+            .entry((kind.rule.id, proto, client.clone(), server.clone()))
             .or_insert_with(|| (kind, port, BTreeMap::new(), Vec::new(), 0));
         *g.2.entry(k.function_name()).or_insert(0) += s.pdus;
         g.4 += s.pdus;
@@ -131,6 +152,30 @@ pub fn run(a: &Analysis) -> Vec<Finding> {
             detail: detail.clone(),
         }));
     }
+    // Link-layer operations (PROFINET DCP Set and the like): by MAC.
+    for (k, s) in &a.l2_ops {
+        if !k.request {
+            continue;
+        }
+        let Some(kind) = kind(k.class()) else {
+            continue;
+        };
+        let (client, server) = (mac_text(&k.client), mac_text(&k.server));
+        let proto = k.app.id();
+        let g = groups
+            .entry((kind.rule.id, proto, client.clone(), server.clone()))
+            .or_insert_with(|| (kind, 0, BTreeMap::new(), Vec::new(), 0));
+        *g.2.entry(k.function_name()).or_insert(0) += s.pdus;
+        g.4 += s.pdus;
+        g.3.extend(s.evidence.iter().map(|&(frame, ts_ns)| Evidence {
+            frame,
+            ts_ns,
+            src: client.clone(),
+            dst: server.clone(),
+            protocol: proto.to_string(),
+            detail: k.function_name().to_string(),
+        }));
+    }
     groups
         .into_iter()
         .map(
@@ -140,23 +185,25 @@ pub fn run(a: &Analysis) -> Vec<Finding> {
                     .map(|(name, n)| format!("{name} x{n}"))
                     .collect();
                 Finding {
-                    id: String::new(),
-                    rule: kind.rule,
                     title: format!("{proto} {} from {client} to {server}", kind.noun),
                     status: Status::ConfirmedByRule,
                     severity: kind.severity,
                     summary: format!(
-                        "{client} sent {total} {proto} {} to {server} port {port}: {}.",
+                        "{client} sent {total} {proto} {} to {server}{}: {}.",
                         kind.noun,
+                        if port > 0 {
+                            format!(" port {port}")
+                        } else {
+                            String::new()
+                        },
                         list.join(", ")
                     ),
                     hosts: [client, server].into_iter().collect(),
                     evidence,
                     evidence_total: total,
-                    mitre_ics: kind.mitre,
-                    nist_800_82r3: NIST,
                     recommendation: kind.recommendation,
                     validation: VALIDATION,
+                    ..Finding::of(kind.rule)
                 }
             },
         )

@@ -22,18 +22,50 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use super::{addr, gather, ot_servers, Evidence, Finding, Severity, Status};
+use super::{addr, gather, ot_servers, Evidence, Finding, Rule, Severity, Status};
 use crate::aggregate::scope::{self, Scope};
 use crate::flow::app::AppProto;
 use crate::pipeline::Analysis;
+use crate::site::{Answer, Site};
 
 pub const RULE: &str = "OT-NET-PUBLIC-IP";
+
+pub const RULES: &[Rule] = &[Rule {
+    id: RULE,
+    group: "dynamic",
+    title: "Internal host talks to public addresses",
+    mitre_ics: &["T0883", "T0885", "T0869"],
+    nist_800_82r3: &[
+        "Network segmentation",
+        "Boundary protection",
+        "DMZ and firewall architecture",
+        "Approved external paths",
+    ],
+}];
+
+/// Whether the site lists `ip` as one of its expected services (a public resolver,
+/// time server or remote-access server it uses on purpose).
+pub(crate) fn expected_service(site: Option<&Site>, ip: &std::net::IpAddr) -> bool {
+    let Some(site) = site else { return false };
+    let s = &site.expected_network_services;
+    [
+        &s.dns_servers,
+        &s.ntp_servers,
+        &s.dhcp_servers,
+        &s.domain_controllers,
+        &s.monitoring_servers,
+        &s.backup_servers,
+        &s.remote_access_servers,
+    ]
+    .into_iter()
+    .any(|list| Site::listed(list, ip))
+}
 
 fn internal(s: Scope) -> bool {
     matches!(s, Scope::Private | Scope::Shared)
 }
 
-pub fn run(a: &Analysis) -> Vec<Finding> {
+pub fn run(a: &Analysis, site: Option<&Site>) -> Vec<Finding> {
     let ot_servers = ot_servers(a);
     // internal host -> (public peers, inbound conversations, packets, evidence, an
     // industrial protocol crossed, conversations).
@@ -47,6 +79,9 @@ pub fn run(a: &Analysis) -> Vec<Finding> {
             (false, true) if lo == Scope::Public => (&c.key.hi, &c.key.lo, false),
             _ => continue,
         };
+        if expected_service(site, &crate::report::ip_of(outside, v6)) {
+            continue;
+        }
         let (inside, outside) = (addr(inside, v6), addr(outside, v6));
         // Side a sent the first packet; the initiator, when the handshake was seen.
         let a_is_inside = c.a_is_lo == inside_is_lo;
@@ -95,19 +130,26 @@ pub fn run(a: &Analysis) -> Vec<Finding> {
                 let ot = ot_servers.contains(&inside);
                 let mut hosts: BTreeSet<String> = peers.iter().take(20).cloned().collect();
                 hosts.insert(inside.clone());
+                let allowed = site.map(|s| s.expected_communications.internet_access_allowed);
+                let base = if ot || inbound > 0 || industrial || allowed == Some(Answer::No) {
+                    Severity::High
+                } else if allowed == Some(Answer::Yes) {
+                    Severity::Low
+                } else {
+                    Severity::Medium
+                };
+                let said = match allowed {
+                    Some(Answer::No) => " The site metadata says internet access is not allowed.",
+                    Some(Answer::Yes) => " The site metadata says internet access is allowed.",
+                    _ => "",
+                };
                 Finding {
-                    id: String::new(),
-                    rule: RULE,
                     title: format!("{inside} talks to {} public address(es)", peers.len()),
                     status: Status::Candidate,
-                    severity: if ot || inbound > 0 || industrial {
-                        Severity::High
-                    } else {
-                        Severity::Medium
-                    },
+                    severity: base,
                     summary: format!(
                         "{inside}{} had {conversations} conversation(s) ({packets} packets) with \
-                     {} public address(es){}{}.",
+                     {} public address(es){}{}.{said}",
                         if ot {
                             ", which serves an industrial protocol,"
                         } else {
@@ -128,13 +170,6 @@ pub fn run(a: &Analysis) -> Vec<Finding> {
                     hosts,
                     evidence,
                     evidence_total: conversations,
-                    mitre_ics: &["T0883", "T0885", "T0869"],
-                    nist_800_82r3: &[
-                        "Network segmentation",
-                        "Boundary protection",
-                        "DMZ and firewall architecture",
-                        "Approved external paths",
-                    ],
                     recommendation: "Confirm each public peer is an approved service (vendor \
                                  support, update server) reached through the DMZ; block \
                                  the rest at the boundary and list the approved ones in \
@@ -143,6 +178,7 @@ pub fn run(a: &Analysis) -> Vec<Finding> {
                         "Look up who owns each public address and what service it offers.",
                         "Check the firewall rules that let this conversation through.",
                     ],
+                    ..Finding::of(&RULES[0])
                 }
             },
         )

@@ -20,7 +20,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use super::{addr, gather, ot_servers, Evidence, Finding, Severity, Status};
+use super::{addr, gather, ot_servers, Evidence, Finding, Rule, Severity, Status};
 use crate::flow::Conv;
 use crate::pipeline::Analysis;
 
@@ -39,6 +39,23 @@ const NIST: &[&str] = &[
     "Anomalies and events",
     "Incident detection",
 ];
+pub const RULES: &[Rule] = &[
+    Rule {
+        id: "OT-NET-PORT-SCAN",
+        group: "network",
+        title: "Port scan",
+        mitre_ics: MITRE,
+        nist_800_82r3: NIST,
+    },
+    Rule {
+        id: "OT-NET-HOST-SWEEP",
+        group: "network",
+        title: "Host sweep",
+        mitre_ics: MITRE,
+        nist_800_82r3: NIST,
+    },
+];
+
 const VALIDATION: &[&str] = &[
     "Ask the site whether a scan was scheduled from this host at that time.",
     "Check the client host for scanning tools or signs of compromise.",
@@ -95,8 +112,6 @@ pub fn run(a: &Analysis) -> Vec<Finding> {
         }
         let ot = ot_servers.contains(&server);
         out.push(Finding {
-            id: String::new(),
-            rule: "OT-NET-PORT-SCAN",
             title: format!("{client} probed {} ports of {server}", ports.len()),
             status: Status::Candidate,
             severity: if ports.len() >= HIGH_PORTS || ot {
@@ -120,11 +135,10 @@ pub fn run(a: &Analysis) -> Vec<Finding> {
             hosts: [client, server].into_iter().collect(),
             evidence_total: probes,
             evidence,
-            mitre_ics: MITRE,
-            nist_800_82r3: NIST,
             recommendation: "Identify the scanning host and its owner; if the scan was not \
                              planned, isolate the host and investigate it.",
             validation: VALIDATION,
+            ..Finding::of(&RULES[0])
         });
     }
     for ((client, port), (servers, evidence, probes)) in by_port {
@@ -135,8 +149,6 @@ pub fn run(a: &Analysis) -> Vec<Finding> {
         let mut hosts: BTreeSet<String> = servers.iter().take(20).cloned().collect();
         hosts.insert(client.clone());
         out.push(Finding {
-            id: String::new(),
-            rule: "OT-NET-HOST-SWEEP",
             title: format!("{client} swept {} hosts on TCP port {port}", servers.len()),
             status: Status::Candidate,
             severity: if ot > 0 {
@@ -152,11 +164,10 @@ pub fn run(a: &Analysis) -> Vec<Finding> {
             hosts,
             evidence_total: probes,
             evidence,
-            mitre_ics: MITRE,
-            nist_800_82r3: NIST,
             recommendation: "Identify the sweeping host and its owner; if the sweep was \
                              not planned, isolate the host and investigate it.",
             validation: VALIDATION,
+            ..Finding::of(&RULES[1])
         });
     }
     out
