@@ -15,7 +15,7 @@ use crate::capture::source::Source;
 use crate::catalog::Catalog;
 use crate::cli::AnalyzeArgs;
 use crate::pipeline::{self, Analysis, CaptureReport, Options, StageTime};
-use crate::report::{csv_out, findings_json, it_csv, json_out, l2_csv, markdown};
+use crate::report::{csv_out, evidence, findings_json, it_csv, json_out, l2_csv, markdown};
 use crate::rules;
 use crate::site::{self, Site};
 
@@ -194,6 +194,7 @@ fn write_all(
     findings_json::write(&dir.join("findings.json"), a, &findings, digits)?;
     markdown::write(&dir.join("report.md"), a, &findings, site, digits)?;
     site::suggest::write(&dir.join("suggested_metadata.yml"), a, site, digits)?;
+    evidence::write(dir, a, &findings, show_secrets)?;
     let report_time = StageTime {
         name: "report",
         wall: report_wall + t2.elapsed(),

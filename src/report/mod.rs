@@ -2,6 +2,7 @@
 //! aggregates computed and decide nothing.
 
 pub mod csv_out;
+pub mod evidence;
 pub mod findings_json;
 pub mod it_csv;
 pub mod json_out;

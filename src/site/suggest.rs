@@ -467,7 +467,11 @@ fn build(a: &Analysis, provided: Option<&Site>, digits: u8) -> Suggested {
             } else {
                 String::new()
             },
-            capture_duration: duration_text(c.last_ts - c.first_ts),
+            capture_duration: duration_text(if c.first_ts <= c.last_ts {
+                c.last_ts.saturating_sub(c.first_ts)
+            } else {
+                0
+            }),
             normal_production: p.pcap.normal_production,
             special_activity_during_capture: p.pcap.special_activity_during_capture.0.clone(),
             comments: p.pcap.comments.0.clone(),
