@@ -7,7 +7,7 @@ use anyhow::{bail, Context, Result};
 
 pub mod oui;
 
-const PROTOCOLS_TSV: &str = include_str!("../../catalogs/protocols.tsv");
+pub(crate) const PROTOCOLS_TSV: &str = include_str!("../../catalogs/protocols.tsv");
 const OUI_TSV: &str = include_str!("../../catalogs/oui.tsv");
 
 /// The MAC vendor table: embedded, or `oui.tsv` from `dir` where present.
