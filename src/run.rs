@@ -15,7 +15,7 @@ use crate::capture::source::Source;
 use crate::catalog::Catalog;
 use crate::cli::AnalyzeArgs;
 use crate::pipeline::{self, Analysis, CaptureReport, Options};
-use crate::report::{csv_out, findings_json, it_csv, json_out, l2_csv, markdown};
+use crate::report::{csv_out, findings_json, html, it_csv, json_out, l2_csv, markdown};
 use crate::rules;
 
 /// Extensions that mark a file as meant to be a capture when walking directories.
@@ -160,6 +160,11 @@ fn write_all(
     let findings = rules::run(a, &settings);
     findings_json::write(&dir.join("findings.json"), a, &findings, digits)?;
     markdown::write(&dir.join("report.md"), a, &findings, digits)?;
+    let html_opts = html::Options {
+        graph_top_n: args.graph_top_n as usize,
+        metadata: None,
+    };
+    html::write(&dir.join("report.html"), a, &findings, digits, &html_opts)?;
     json_out::run(&dir.join("run.json"), a, info)?;
     Ok(())
 }

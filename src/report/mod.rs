@@ -3,10 +3,12 @@
 
 pub mod csv_out;
 pub mod findings_json;
+pub mod html;
 pub mod it_csv;
 pub mod json_out;
 pub mod l2_csv;
 pub mod markdown;
+pub mod svg;
 
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 

@@ -18,6 +18,17 @@ use std::collections::BTreeSet;
 use crate::pipeline::Analysis;
 use crate::report::addr_text;
 
+/// Every rule id, so reports can list rules that found nothing.
+pub const RULE_IDS: &[&str] = &[
+    "OT-NET-HOST-SWEEP",
+    "OT-NET-PORT-SCAN",
+    "OT-NET-PUBLIC-IP",
+    "OT-OPS-CONTROL",
+    "OT-OPS-PROGRAM",
+    "OT-OPS-WRITE",
+    "OT-SENSITIVE-CLEARTEXT-CREDENTIALS",
+];
+
 /// How bad a finding is, lowest first.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Severity {
