@@ -367,7 +367,20 @@ fn sev(f: Severity) -> String {
 fn summary(s: &mut String, x: &Ctx<'_>) {
     let a = x.a;
     let c = &a.counters;
-    table_head(s, &["file", "format", "size", "packets", "bytes", "first packet", "last packet", "status", "sha256"]);
+    table_head(
+        s,
+        &[
+            "file",
+            "format",
+            "size",
+            "packets",
+            "bytes",
+            "first packet",
+            "last packet",
+            "status",
+            "sha256",
+        ],
+    );
     for r in &a.captures {
         row(
             s,
@@ -450,15 +463,34 @@ fn context(s: &mut String, x: &Ctx<'_>) {
     let _ = writeln!(s, "<h3>NIST SP 800-82r3 themes</h3>");
     table_head(s, &["theme", "findings", "highest severity", "finding ids"]);
     for (t, fs) in &nist {
-        let top = fs.iter().map(|f| f.severity).max().unwrap_or(Severity::Info);
+        let top = fs
+            .iter()
+            .map(|f| f.severity)
+            .max()
+            .unwrap_or(Severity::Info);
         row(s, &[esc(t), fs.len().to_string(), sev(top), list(fs)]);
     }
     table_end(s);
     let _ = writeln!(s, "<h3>MITRE ATT&amp;CK for ICS techniques</h3>");
-    table_head(s, &["technique", "findings", "highest severity", "finding ids"]);
+    table_head(
+        s,
+        &["technique", "findings", "highest severity", "finding ids"],
+    );
     for (t, fs) in &attack {
-        let top = fs.iter().map(|f| f.severity).max().unwrap_or(Severity::Info);
-        row(s, &[format!("<code>{}</code>", esc(t)), fs.len().to_string(), sev(top), list(fs)]);
+        let top = fs
+            .iter()
+            .map(|f| f.severity)
+            .max()
+            .unwrap_or(Severity::Info);
+        row(
+            s,
+            &[
+                format!("<code>{}</code>", esc(t)),
+                fs.len().to_string(),
+                sev(top),
+                list(fs),
+            ],
+        );
     }
     table_end(s);
 }
@@ -500,7 +532,10 @@ fn risks(s: &mut String, x: &Ctx<'_>) {
     }
     table_end(s);
     if list.len() > 15 {
-        para(s, &format!("{} more in the findings section.", list.len() - 15));
+        para(
+            s,
+            &format!("{} more in the findings section.", list.len() - 15),
+        );
     }
 }
 
@@ -515,7 +550,17 @@ fn industrial(s: &mut String, x: &Ctx<'_>) {
     if rows.is_empty() {
         para(s, "No industrial protocol decoded.");
     } else {
-        table_head(s, &["protocol", "category", "packets", "bytes", "flows", "detection"]);
+        table_head(
+            s,
+            &[
+                "protocol",
+                "category",
+                "packets",
+                "bytes",
+                "flows",
+                "detection",
+            ],
+        );
         for p in rows {
             row(
                 s,
@@ -535,7 +580,11 @@ fn industrial(s: &mut String, x: &Ctx<'_>) {
         .ops
         .iter()
         .filter(|(k, _)| {
-            k.request && matches!(k.class(), OpClass::Write | OpClass::Control | OpClass::Program)
+            k.request
+                && matches!(
+                    k.class(),
+                    OpClass::Write | OpClass::Control | OpClass::Program
+                )
         })
         .collect();
     let _ = writeln!(s, "<h3>Write, control and program requests</h3>");
@@ -543,7 +592,21 @@ fn industrial(s: &mut String, x: &Ctx<'_>) {
         para(s, "None seen.");
         return;
     }
-    table_head(s, &["class", "protocol", "client", "server", "function", "unit", "requests", "exceptions", "first seen", "first frame"]);
+    table_head(
+        s,
+        &[
+            "class",
+            "protocol",
+            "client",
+            "server",
+            "function",
+            "unit",
+            "requests",
+            "exceptions",
+            "first seen",
+            "first frame",
+        ],
+    );
     for (k, st) in notable.iter().take(TOP) {
         let ((c, c6), (v, v6)) = k.ends();
         row(
@@ -564,17 +627,19 @@ fn industrial(s: &mut String, x: &Ctx<'_>) {
     }
     table_end(s);
     if notable.len() > TOP {
-        para(s, &format!("{} more rows in ot_operations.csv.", notable.len() - TOP));
+        para(
+            s,
+            &format!("{} more rows in ot_operations.csv.", notable.len() - TOP),
+        );
     }
 }
 
 fn extended(s: &mut String, x: &Ctx<'_>) {
-    let rows: Vec<_> = x
-        .a
-        .protocols
-        .iter()
-        .filter(|p| p.detection == Detection::Port)
-        .collect();
+    let rows: Vec<_> =
+        x.a.protocols
+            .iter()
+            .filter(|p| p.detection == Detection::Port)
+            .collect();
     para(
         s,
         "Protocols recognised by a registered port only: no dissector confirmed the \
@@ -628,7 +693,11 @@ fn timeline(s: &mut String, x: &Ctx<'_>) {
         v.bursts.len(),
         v.burst_threshold
     );
-    let _ = writeln!(s, "<div class=\"sw-wrap\">{}</div>", svg::timeline_chart(&v));
+    let _ = writeln!(
+        s,
+        "<div class=\"sw-wrap\">{}</div>",
+        svg::timeline_chart(&v)
+    );
     s.push_str(&svg::legend(&v.groups_present()));
     table_head(s, &["group", "packets", "share"]);
     for g in v.groups_present() {
@@ -647,7 +716,13 @@ fn timeline(s: &mut String, x: &Ctx<'_>) {
             .bursts
             .iter()
             .take(20)
-            .map(|&i| format!("{} ({} packets)", ts_text(v.bucket_start(i), 0), v.totals[i]))
+            .map(|&i| {
+                format!(
+                    "{} ({} packets)",
+                    ts_text(v.bucket_start(i), 0),
+                    v.totals[i]
+                )
+            })
             .collect();
         para(s, &format!("Bursts: {}.", list.join(", ")));
     }
@@ -664,7 +739,12 @@ enum GraphKind {
 
 /// Builds one graph: links kept by `kind`, merged per (client, server, protocol),
 /// top `n` by packets; returns the SVG and the "not drawn" line.
-fn graph_of(x: &Ctx<'_>, kind: GraphKind, n: usize, finding_hosts: &BTreeSet<&str>) -> (String, String, Vec<usize>) {
+fn graph_of(
+    x: &Ctx<'_>,
+    kind: GraphKind,
+    n: usize,
+    finding_hosts: &BTreeSet<&str>,
+) -> (String, String, Vec<usize>) {
     let keep = |l: &Link| match kind {
         GraphKind::All => true,
         GraphKind::Industrial => (l.group as u8) < FIRST_IT,
@@ -716,7 +796,11 @@ fn graph_of(x: &Ctx<'_>, kind: GraphKind, n: usize, finding_hosts: &BTreeSet<&st
         drawn.len(),
         list.len()
     );
-    (svg::graph("communication graph", &nodes, &edges), line, groups.into_iter().collect())
+    (
+        svg::graph("communication graph", &nodes, &edges),
+        line,
+        groups.into_iter().collect(),
+    )
 }
 
 /// The node of host `h`, added on first use with its name, role and cluster.
@@ -762,17 +846,29 @@ fn graphs(s: &mut String, x: &Ctx<'_>, n: usize) {
     let mut all_groups = BTreeSet::new();
     for (kind, title, what) in [
         (GraphKind::All, "All traffic", "every conversation"),
-        (GraphKind::Industrial, "Industrial", "industrial protocol groups"),
+        (
+            GraphKind::Industrial,
+            "Industrial",
+            "industrial protocol groups",
+        ),
         (
             GraphKind::Risk,
             "Risk",
             "public addresses, cleartext management, remote access and hosts named by findings",
         ),
-        (GraphKind::External, "External", "conversations with a public address"),
+        (
+            GraphKind::External,
+            "External",
+            "conversations with a public address",
+        ),
     ] {
         let (svg, line, groups) = graph_of(x, kind, n, &finding_hosts);
         all_groups.extend(groups);
-        let _ = writeln!(s, "<h3>{title}</h3><p class=\"note\">Shows {what}. {}</p>", esc(&line));
+        let _ = writeln!(
+            s,
+            "<h3>{title}</h3><p class=\"note\">Shows {what}. {}</p>",
+            esc(&line)
+        );
         if svg.is_empty() {
             para(s, "Nothing to draw.");
         } else {
@@ -803,7 +899,12 @@ fn dns(s: &mut String, x: &Ctx<'_>) {
         e.clients.insert(&l.client);
         e.packets += l.packets;
         if let Some(app) = c.app.as_deref() {
-            for n in app.notes.list.iter().filter(|n| n.kind == "dns_query" && !n.by_server) {
+            for n in app
+                .notes
+                .list
+                .iter()
+                .filter(|n| n.kind == "dns_query" && !n.by_server)
+            {
                 e.queries += n.count;
                 *names.entry(&n.value).or_default() += n.count;
             }
@@ -823,14 +924,29 @@ fn dns(s: &mut String, x: &Ctx<'_>) {
     );
     let mut list: Vec<_> = servers.into_iter().collect();
     list.sort_by(|a, b| b.1.packets.cmp(&a.1.packets).then(a.0.cmp(b.0)));
-    table_head(s, &["server", "public", "clients", "queries", "packets", "some clients"]);
+    table_head(
+        s,
+        &[
+            "server",
+            "public",
+            "clients",
+            "queries",
+            "packets",
+            "some clients",
+        ],
+    );
     for (srv, v) in list.iter().take(25) {
         let some: Vec<&str> = v.clients.iter().copied().take(5).collect();
         row(
             s,
             &[
                 esc(srv),
-                if x.is_public(srv) { "<strong>yes</strong>" } else { "no" }.to_string(),
+                if x.is_public(srv) {
+                    "<strong>yes</strong>"
+                } else {
+                    "no"
+                }
+                .to_string(),
                 v.clients.len().to_string(),
                 v.queries.to_string(),
                 v.packets.to_string(),
@@ -868,7 +984,12 @@ fn services(s: &mut String, x: &Ctx<'_>) {
         para(s, "No service seen.");
         return;
     }
-    table_head(s, &["server", "port", "protocol", "clients", "packets", "bytes", "public"]);
+    table_head(
+        s,
+        &[
+            "server", "port", "protocol", "clients", "packets", "bytes", "public",
+        ],
+    );
     for ((srv, port, proto), (clients, p, b)) in list.iter().take(25) {
         row(
             s,
@@ -901,7 +1022,20 @@ fn assets(s: &mut String, x: &Ctx<'_>) {
         para(s, "No asset.");
         return;
     }
-    table_head(s, &["address", "MAC", "vendor", "role", "role evidence", "names", "identity", "serves", "bytes"]);
+    table_head(
+        s,
+        &[
+            "address",
+            "MAC",
+            "vendor",
+            "role",
+            "role evidence",
+            "names",
+            "identity",
+            "serves",
+            "bytes",
+        ],
+    );
     for asset in list.iter().take(TOP) {
         let e = &asset.endpoint;
         let names: Vec<&str> = asset.names.iter().map(String::as_str).take(4).collect();
@@ -911,14 +1045,22 @@ fn assets(s: &mut String, x: &Ctx<'_>) {
             .map(|(k, f)| format!("{k}={}", f.value))
             .collect();
         let served: Vec<&str> = asset.protocols_served.iter().map(String::as_str).collect();
-        let evidence: Vec<&str> = asset.role_evidence.iter().map(String::as_str).take(3).collect();
+        let evidence: Vec<&str> = asset
+            .role_evidence
+            .iter()
+            .map(String::as_str)
+            .take(3)
+            .collect();
         row(
             s,
             &[
                 esc(&endpoint_addr(e)),
                 e.mac.as_ref().map(mac_text).unwrap_or_default(),
                 esc(e.vendor.as_deref().unwrap_or_default()),
-                asset.role.map(|r| format!("<span class=\"role\">{r}</span>")).unwrap_or_default(),
+                asset
+                    .role
+                    .map(|r| format!("<span class=\"role\">{r}</span>"))
+                    .unwrap_or_default(),
                 esc(&evidence.join("; ")),
                 esc(&names.join("; ")),
                 esc(&identity.join("; ")),
@@ -965,7 +1107,17 @@ fn cleartext(s: &mut String, x: &Ctx<'_>) {
             .then(b.1 .1.cmp(&a.1 .1))
             .then(a.0.cmp(&b.0))
     });
-    table_head(s, &["server", "protocol", "exposure", "clients", "packets", "some clients"]);
+    table_head(
+        s,
+        &[
+            "server",
+            "protocol",
+            "exposure",
+            "clients",
+            "packets",
+            "some clients",
+        ],
+    );
     for ((srv, proto), (clients, p)) in list.iter().take(30) {
         let some: Vec<&str> = clients.iter().copied().take(5).collect();
         row(
@@ -996,7 +1148,10 @@ fn convergence(s: &mut String, x: &Ctx<'_>) {
         let ot = (l.group as u8) < FIRST_IT;
         let it = !ot
             && (REMOTE_ACCESS.contains(&l.proto.as_str())
-                || matches!(GROUPS[l.group], "http" | "tls" | "remote_access" | "smb_netbios" | "vpn"));
+                || matches!(
+                    GROUPS[l.group],
+                    "http" | "tls" | "remote_access" | "smb_netbios" | "vpn"
+                ));
         for (h, peer) in [(&l.client, &l.server), (&l.server, &l.client)] {
             let e = hosts.entry(h).or_default();
             if ot {
@@ -1022,16 +1177,27 @@ fn convergence(s: &mut String, x: &Ctx<'_>) {
         .iter()
         .filter(|(_, h)| !h.ot.is_empty() && (!h.it.is_empty() || !h.public_peers.is_empty()))
         .collect();
-    let _ = writeln!(s, "<h3>Hosts speaking industrial and IT, remote-access or internet protocols</h3>");
+    let _ = writeln!(
+        s,
+        "<h3>Hosts speaking industrial and IT, remote-access or internet protocols</h3>"
+    );
     if both.is_empty() {
         para(s, "None.");
     } else {
-        table_head(s, &["host", "industrial", "IT / remote access", "public peers"]);
+        table_head(
+            s,
+            &["host", "industrial", "IT / remote access", "public peers"],
+        );
         for (h, v) in both.iter().take(TOP) {
             let j = |b: &BTreeSet<&str>| b.iter().copied().collect::<Vec<_>>().join(", ");
             row(
                 s,
-                &[esc(h), esc(&j(&v.ot)), esc(&j(&v.it)), v.public_peers.len().to_string()],
+                &[
+                    esc(h),
+                    esc(&j(&v.ot)),
+                    esc(&j(&v.it)),
+                    v.public_peers.len().to_string(),
+                ],
             );
         }
         table_end(s);
@@ -1043,7 +1209,10 @@ fn convergence(s: &mut String, x: &Ctx<'_>) {
     }
     let mut list: Vec<_> = cross.into_iter().collect();
     list.sort_by(|a, b| b.1 .1.cmp(&a.1 .1).then(a.0.cmp(&b.0)));
-    table_head(s, &["client subnet", "server subnet", "protocols", "packets"]);
+    table_head(
+        s,
+        &["client subnet", "server subnet", "protocols", "packets"],
+    );
     for ((a, b), (p, n)) in list.iter().take(25) {
         let p: Vec<&str> = p.iter().copied().collect();
         row(s, &[esc(a), esc(b), esc(&p.join(", ")), n.to_string()]);
@@ -1066,7 +1235,12 @@ fn engineering(s: &mut String, x: &Ctx<'_>) {
         if k.request && matches!(class, OpClass::Write | OpClass::Control | OpClass::Program) {
             let ((c, c6), (v, v6)) = k.ends();
             *issued
-                .entry((addr_text(&c, c6), k.proto.id(), class.name(), addr_text(&v, v6)))
+                .entry((
+                    addr_text(&c, c6),
+                    k.proto.id(),
+                    class.name(),
+                    addr_text(&v, v6),
+                ))
                 .or_default() += st.pdus;
         }
     }
@@ -1076,7 +1250,10 @@ fn engineering(s: &mut String, x: &Ctx<'_>) {
             .push(format!("{n} {p} {class} request(s) to {v}"));
     }
     if m.is_empty() {
-        para(s, "No host has the engineering role or issued write, control or program requests.");
+        para(
+            s,
+            "No host has the engineering role or issued write, control or program requests.",
+        );
         return;
     }
     table_head(s, &["host", "role", "evidence"]);
@@ -1102,7 +1279,12 @@ fn remote(s: &mut String, x: &Ctx<'_>) {
         para(s, "No remote-access session seen.");
         return;
     }
-    table_head(s, &["tool", "client", "server", "port", "start", "duration", "packets", "bytes", "user"]);
+    table_head(
+        s,
+        &[
+            "tool", "client", "server", "port", "start", "duration", "packets", "bytes", "user",
+        ],
+    );
     for (l, c) in rows.iter().take(TOP) {
         let user = c
             .app
@@ -1127,7 +1309,10 @@ fn remote(s: &mut String, x: &Ctx<'_>) {
     }
     table_end(s);
     if rows.len() > TOP {
-        para(s, &format!("{} more in remote_access.csv.", rows.len() - TOP));
+        para(
+            s,
+            &format!("{} more in remote_access.csv.", rows.len() - TOP),
+        );
     }
 }
 
@@ -1176,7 +1361,12 @@ fn questions(s: &mut String, x: &Ctx<'_>, has_metadata: bool) {
     for (c, v) in public.iter().take(5) {
         q.push(format!("Should {c} talk to {v} (public address involved)?"));
     }
-    for f in x.findings.iter().filter(|f| f.rule == "OT-SENSITIVE-CLEARTEXT-CREDENTIALS").take(3) {
+    for f in x
+        .findings
+        .iter()
+        .filter(|f| f.rule == "OT-SENSITIVE-CLEARTEXT-CREDENTIALS")
+        .take(3)
+    {
         q.push(format!("Are the credentials seen in {} still valid, and can that service move to an encrypted protocol?", f.title));
     }
     if !has_metadata {
@@ -1198,10 +1388,19 @@ fn quality(s: &mut String, x: &Ctx<'_>) {
     let c = &a.counters;
     let mut notes: Vec<String> = Vec::new();
     for (o, why) in [
-        (Outcome::Truncated, "cut by the capture before a header ottr needed (snap length)"),
+        (
+            Outcome::Truncated,
+            "cut by the capture before a header ottr needed (snap length)",
+        ),
         (Outcome::Malformed, "with an invalid header"),
-        (Outcome::IpFragment, "IP fragments that did not complete a datagram"),
-        (Outcome::UnsupportedLinktype, "of a link type ottr does not decode"),
+        (
+            Outcome::IpFragment,
+            "IP fragments that did not complete a datagram",
+        ),
+        (
+            Outcome::UnsupportedLinktype,
+            "of a link type ottr does not decode",
+        ),
         (Outcome::UnreadableRecord, "in damaged pcapng blocks"),
     ] {
         let n = c.accounting[o.index()];
@@ -1215,11 +1414,22 @@ fn quality(s: &mut String, x: &Ctx<'_>) {
             a.frag_dropped, a.frag_pending
         ));
     }
-    let dropped: u64 = a.convs.iter().filter_map(|c| c.app.as_deref()).map(|s| s.notes.dropped).sum();
+    let dropped: u64 = a
+        .convs
+        .iter()
+        .filter_map(|c| c.app.as_deref())
+        .map(|s| s.notes.dropped)
+        .sum();
     if dropped > 0 {
-        notes.push(format!("{dropped} observation(s) not kept (per-flow limit)."));
+        notes.push(format!(
+            "{dropped} observation(s) not kept (per-flow limit)."
+        ));
     }
-    let no_handshake = a.convs.iter().filter(|c| c.key.proto == 6 && c.initiator == 0).count();
+    let no_handshake = a
+        .convs
+        .iter()
+        .filter(|c| c.key.proto == 6 && c.initiator == 0)
+        .count();
     if no_handshake > 0 {
         notes.push(format!(
             "{no_handshake} TCP conversation(s) without a captured handshake: their client and server come from the protocol or the ports."
@@ -1234,10 +1444,20 @@ fn quality(s: &mut String, x: &Ctx<'_>) {
             ));
         }
         for e in r.fatal.iter().chain(&r.errors).take(20) {
-            notes.push(format!("{}: damage at byte {}: {}", r.path.display(), e.offset, e.message));
+            notes.push(format!(
+                "{}: damage at byte {}: {}",
+                r.path.display(),
+                e.offset,
+                e.message
+            ));
         }
         for e in r.warnings.iter().take(10) {
-            notes.push(format!("{}: warning at byte {}: {}", r.path.display(), e.offset, e.message));
+            notes.push(format!(
+                "{}: warning at byte {}: {}",
+                r.path.display(),
+                e.offset,
+                e.message
+            ));
         }
     }
     if notes.is_empty() {
@@ -1286,15 +1506,25 @@ fn findings_section(s: &mut String, x: &Ctx<'_>) {
             }
             s.push_str("</ul>");
         }
-        table_head(s, &["frame", "file", "time", "source", "destination", "protocol", "detail"]);
+        table_head(
+            s,
+            &[
+                "frame",
+                "file",
+                "time",
+                "source",
+                "destination",
+                "protocol",
+                "detail",
+            ],
+        );
         for e in &f.evidence {
-            let file = x
-                .a
-                .captures
-                .get(e.frame.0 as usize)
-                .and_then(|c| c.path.file_name())
-                .map(|n| n.to_string_lossy().into_owned())
-                .unwrap_or_default();
+            let file =
+                x.a.captures
+                    .get(e.frame.0 as usize)
+                    .and_then(|c| c.path.file_name())
+                    .map(|n| n.to_string_lossy().into_owned())
+                    .unwrap_or_default();
             row(
                 s,
                 &[
@@ -1312,7 +1542,10 @@ fn findings_section(s: &mut String, x: &Ctx<'_>) {
         if f.evidence_total > f.evidence.len() as u64 {
             para(
                 s,
-                &format!("{} more frames not listed.", f.evidence_total - f.evidence.len() as u64),
+                &format!(
+                    "{} more frames not listed.",
+                    f.evidence_total - f.evidence.len() as u64
+                ),
             );
         }
         s.push_str("</article>\n");
@@ -1320,7 +1553,18 @@ fn findings_section(s: &mut String, x: &Ctx<'_>) {
 }
 
 fn endpoints(s: &mut String, x: &Ctx<'_>) {
-    table_head(s, &["address", "MAC", "vendor", "sent", "received", "bytes", "protocols"]);
+    table_head(
+        s,
+        &[
+            "address",
+            "MAC",
+            "vendor",
+            "sent",
+            "received",
+            "bytes",
+            "protocols",
+        ],
+    );
     for e in x.a.endpoints.iter().take(TOP) {
         let protos: Vec<&str> = e.protocols.iter().map(String::as_str).take(8).collect();
         row(
@@ -1338,21 +1582,45 @@ fn endpoints(s: &mut String, x: &Ctx<'_>) {
     }
     table_end(s);
     if x.a.endpoints.len() > TOP {
-        para(s, &format!("{} more in endpoints.csv.", x.a.endpoints.len() - TOP));
+        para(
+            s,
+            &format!("{} more in endpoints.csv.", x.a.endpoints.len() - TOP),
+        );
     }
 }
 
 fn conversations(s: &mut String, x: &Ctx<'_>) {
     let mut list: Vec<(&Link, &crate::flow::Conv)> = x.links.iter().zip(&x.a.convs).collect();
-    list.sort_by(|a, b| b.0.packets.cmp(&a.0.packets).then(a.1.first_frame.cmp(&b.1.first_frame)));
-    table_head(s, &["client", "server", "port", "transport", "protocol", "packets", "bytes", "first seen", "duration"]);
+    list.sort_by(|a, b| {
+        b.0.packets
+            .cmp(&a.0.packets)
+            .then(a.1.first_frame.cmp(&b.1.first_frame))
+    });
+    table_head(
+        s,
+        &[
+            "client",
+            "server",
+            "port",
+            "transport",
+            "protocol",
+            "packets",
+            "bytes",
+            "first seen",
+            "duration",
+        ],
+    );
     for (l, c) in list.iter().take(TOP) {
         row(
             s,
             &[
                 esc(&l.client),
                 esc(&l.server),
-                if c.key.has_ports() { l.port.to_string() } else { String::new() },
+                if c.key.has_ports() {
+                    l.port.to_string()
+                } else {
+                    String::new()
+                },
                 transport_name(c.key.proto),
                 esc(&l.proto),
                 l.packets.to_string(),
@@ -1364,12 +1632,18 @@ fn conversations(s: &mut String, x: &Ctx<'_>) {
     }
     table_end(s);
     if list.len() > TOP {
-        para(s, &format!("{} more in conversations.csv.", list.len() - TOP));
+        para(
+            s,
+            &format!("{} more in conversations.csv.", list.len() - TOP),
+        );
     }
 }
 
 fn rules(s: &mut String, x: &Ctx<'_>) {
-    let mut counts: BTreeMap<&str, (usize, u64)> = crate::rules::RULE_IDS.iter().map(|r| (*r, (0, 0))).collect();
+    let mut counts: BTreeMap<&str, (usize, u64)> = crate::rules::RULE_IDS
+        .iter()
+        .map(|r| (*r, (0, 0)))
+        .collect();
     for f in x.findings {
         let e = counts.entry(f.rule).or_default();
         e.0 += 1;
@@ -1377,7 +1651,10 @@ fn rules(s: &mut String, x: &Ctx<'_>) {
     }
     table_head(s, &["rule", "findings", "frames"]);
     for (r, (n, fr)) in counts {
-        row(s, &[format!("<code>{r}</code>"), n.to_string(), fr.to_string()]);
+        row(
+            s,
+            &[format!("<code>{r}</code>"), n.to_string(), fr.to_string()],
+        );
     }
     table_end(s);
 }
