@@ -62,7 +62,7 @@ const MINUTE_NS: i64 = 60_000_000_000;
 /// The group of a protocol id (a dissector's or the catalog's); `category` is the
 /// catalog's category, used for ids not named here.
 pub fn group_of(id: &str, category: &str) -> u8 {
-    let g = match id {
+    let g: u8 = match id {
         "s7comm" | "s7comm_plus" | "cotp" => 0,
         "modbus" | "modbus_tls" => 1,
         "enip" | "cip_io" | "cip_security" => 2,
@@ -89,7 +89,7 @@ pub fn group_of(id: &str, category: &str) -> u8 {
             _ => OTHER,
         },
     };
-    g as u8
+    g
 }
 
 /// The group of a link-layer protocol id (frames without IP).

@@ -165,7 +165,7 @@ pub fn render(a: &Analysis, findings: &[Finding], digits: u8, o: &Options<'_>) -
     }
     s.push_str("</ol></nav>\n<main>\n");
     for (id, title) in SECTIONS {
-        let _ = write!(s, "<section id=\"{id}\"><h2>{}</h2>\n", esc(title));
+        let _ = writeln!(s, "<section id=\"{id}\"><h2>{}</h2>", esc(title));
         match id {
             "summary" => summary(&mut s, &ctx),
             "baseline" => s.push_str(&baseline_notice(o.metadata)),
@@ -728,6 +728,12 @@ fn timeline(s: &mut String, x: &Ctx<'_>) {
     }
 }
 
+/// Packets, bytes, timeline group and conversations of a (client, server, protocol).
+type PairStat = (u64, u64, usize, u64);
+
+/// Clients, packets and bytes of a service.
+type ServiceStat<'a> = (BTreeSet<&'a str>, u64, u64);
+
 /// Which conversations a graph shows.
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum GraphKind {
@@ -757,7 +763,7 @@ fn graph_of(
                 || finding_hosts.contains(l.server.as_str())
         }
     };
-    let mut merged: BTreeMap<(&str, &str, &str), (u64, u64, usize, u64)> = BTreeMap::new();
+    let mut merged: BTreeMap<(&str, &str, &str), PairStat> = BTreeMap::new();
     let mut hosts_all: BTreeSet<&str> = BTreeSet::new();
     for l in x.links.iter().filter(|l| keep(l)) {
         let e = merged
@@ -968,7 +974,7 @@ fn dns(s: &mut String, x: &Ctx<'_>) {
 }
 
 fn services(s: &mut String, x: &Ctx<'_>) {
-    let mut m: BTreeMap<(&str, u16, &str), (BTreeSet<&str>, u64, u64)> = BTreeMap::new();
+    let mut m: BTreeMap<(&str, u16, &str), ServiceStat<'_>> = BTreeMap::new();
     for (l, c) in x.links.iter().zip(&x.a.convs) {
         if !c.key.has_ports() {
             continue;

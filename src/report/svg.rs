@@ -324,12 +324,14 @@ pub fn graph(caption: &str, nodes: &[Node], edges: &[Edge]) -> String {
             "<g class=\"edge g-{grp}\"><title>{client} → {server}: {lab}</title>\
              <path d=\"M{x1:.0},{y1:.0} C{mx:.0},{y1:.0} {mx:.0},{y2:.0} {x2:.0},{y2:.0}\" \
              stroke-width=\"{width:.1}\"/>\
-             <text class=\"elabel\" x=\"{mx:.0}\" y=\"{ly:.0}\">{lab}</text></g>",
+             <text class=\"elabel\" x=\"{lx:.0}\" y=\"{ly:.0}\">{lab}</text></g>",
             grp = GROUPS[e.group],
             client = esc_cut(&nodes[e.client].addr, 60),
             server = esc_cut(&nodes[e.server].addr, 60),
             lab = esc_cut(&label, 80),
-            ly = (y1 + y2) / 2.0 - 3.0,
+            // Near the server, where edges into different hosts are apart.
+            lx = x2 - 6.0,
+            ly = y2 - 4.0,
         );
     }
     for (node, r) in nodes.iter().zip(&l.nodes) {
@@ -396,13 +398,13 @@ pub fn timeline_chart(v: &View) -> String {
     let mut base = vec![0u64; n];
     for g in v.groups_present() {
         let mut d = String::new();
-        for i in 0..n {
+        for (i, b) in base.iter_mut().enumerate() {
             let c = v.series[g][i];
             if c == 0 {
                 continue;
             }
             let x = AXIS_L + i as f64 * bw;
-            let y0 = 10.0 + plot_h - base[i] as f64 * scale;
+            let y0 = 10.0 + plot_h - *b as f64 * scale;
             let h = c as f64 * scale;
             let _ = write!(
                 d,
@@ -411,7 +413,7 @@ pub fn timeline_chart(v: &View) -> String {
                 bw.max(0.5),
                 -bw.max(0.5)
             );
-            base[i] += c;
+            *b += c;
         }
         let _ = write!(
             s,
