@@ -114,6 +114,11 @@ pub struct AnalyzeArgs {
     #[arg(long, default_value_t = 10, value_parser = clap::value_parser!(u16).range(1..=32))]
     pub max_evidence: u16,
 
+    /// Conversations (client, server, protocol) drawn per graph in report.html; the
+    /// rest are counted under the graph.
+    #[arg(long, default_value_t = 18, value_parser = clap::value_parser!(u32).range(3..))]
+    pub graph_top_n: u32,
+
     /// No progress bar and no summary on stderr.
     #[arg(short, long)]
     pub quiet: bool,

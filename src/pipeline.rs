@@ -18,6 +18,7 @@ use rayon::prelude::*;
 use crate::aggregate::assets::{self, Asset};
 use crate::aggregate::endpoints::{self, Endpoint};
 use crate::aggregate::protocols::{self, app_protocol, transport_name, ProtocolRow};
+use crate::aggregate::timeline::{self, Timeline};
 use crate::aggregate::Counters;
 use crate::capture::scan::{self, Chunk, Ctx, Item, Scanner, Wave};
 use crate::capture::source::Source;
@@ -134,6 +135,8 @@ pub struct Analysis {
     pub assets: Vec<Asset>,
     /// Catalog protocol of each conversation (same order as `convs`).
     pub conv_app: Vec<Option<String>>,
+    /// Packets per minute per protocol group (every frame with a timestamp).
+    pub timeline: Timeline,
 }
 
 impl Analysis {
@@ -154,6 +157,7 @@ impl Analysis {
             protocols: Vec::new(),
             assets: Vec::new(),
             conv_app: Vec::new(),
+            timeline: Timeline::default(),
         }
     }
 
@@ -238,6 +242,9 @@ impl Analysis {
         let mut convs: Vec<Conv> = convs.into_values().collect();
         sort_convs(&mut convs);
         let mut a = Analysis::new(captures, counters, convs);
+        for p in parts {
+            a.timeline.merge(&p.timeline);
+        }
         a.ops = ops.into_iter().collect();
         sort_ops(&mut a.ops);
         a.timing = timing.into_iter().collect();
@@ -505,7 +512,9 @@ fn analyze_in_pool(paths: &[PathBuf], opts: &Options) -> Analysis {
     let mut timing: Vec<(OpKey, Timing)> = Vec::new();
     let mut l2_flows: Vec<L2Flow> = Vec::new();
     let mut arp_bindings: Vec<ArpBinding> = Vec::new();
-    for s in shards {
+    let mut tl = std::mem::take(&mut counters.timeline);
+    for mut s in shards {
+        tl.merge(&s.take_timeline());
         let (c, o, t, l, b) = s.into_parts();
         convs.extend(c);
         ops.extend(o);
@@ -523,6 +532,7 @@ fn analyze_in_pool(paths: &[PathBuf], opts: &Options) -> Analysis {
         cpu: thread_cpu().saturating_sub(c3),
     };
     let mut a = Analysis::new(captures, counters, convs);
+    a.timeline = tl;
     a.ops = ops;
     a.timing = timing;
     a.l2 = l2_flows;
@@ -655,7 +665,7 @@ impl FlowState<'_> {
                 let off = out.frame_offset;
                 for r in &out.per_shard[i] {
                     while let Some(l) = late_it.next_if(|l| l.frame < r.frame + off) {
-                        s.update(l, ci, 0, &[]);
+                        s.update_reassembled(l, ci);
                     }
                     s.update(r, ci, off, data);
                 }
@@ -667,7 +677,7 @@ impl FlowState<'_> {
                 }
             }
             for l in late_it {
-                s.update(l, ci, 0, &[]);
+                s.update_reassembled(l, ci);
             }
             cpu.fetch_add(
                 thread_cpu().saturating_sub(c0).as_nanos() as u64,
@@ -802,6 +812,8 @@ fn work_chunk(
                 let ip = p.ip.as_ref().expect("fragment has ip");
                 let f = ip.frag.expect("fragment info");
                 c.ip_outside(ip.src, ip.dst, ip.v6, rec.orig_len, rec.ts_ns, 1);
+                c.timeline
+                    .add(rec.ts_ns, timeline::group_of_ip_proto(ip.proto));
                 if ip.cut {
                     // Bytes the capture did not keep cannot be put back together.
                     continue;
@@ -834,6 +846,9 @@ fn work_chunk(
                 if let (Some(proto), Some(app)) = (p.l2, app) {
                     // Decoded: the flow table counts it under its protocol.
                     c.mac_frame(proto, p.src_mac, rec.orig_len, rec.ts_ns);
+                    if p.l4.is_none() {
+                        c.timeline.add(rec.ts_ns, app.group());
+                    }
                     let key = L2Key {
                         src: p.src_mac.unwrap_or_default(),
                         dst: p.dst_mac.unwrap_or_default(),
@@ -857,6 +872,11 @@ fn work_chunk(
                     });
                 } else if let Some(l2) = p.l2 {
                     c.non_ip(l2, p.src_mac, rec.orig_len, rec.ts_ns);
+                    if p.l4.is_none() {
+                        c.timeline.add(rec.ts_ns, timeline::group_of_l2(&l2.id()));
+                    }
+                } else if p.l4.is_none() {
+                    c.timeline.add(rec.ts_ns, timeline::OTHER);
                 }
                 // A tunnel (VXLAN, Geneve) carrying a frame without IP: the carrier's
                 // header is the innermost IP header, so its conversation counts.
@@ -875,9 +895,14 @@ fn work_chunk(
                 }
             }
             _ => {
-                if let Some(ip) = &p.ip {
-                    c.ip_outside(ip.src, ip.dst, ip.v6, rec.orig_len, rec.ts_ns, 1);
-                }
+                let g = match &p.ip {
+                    Some(ip) => {
+                        c.ip_outside(ip.src, ip.dst, ip.v6, rec.orig_len, rec.ts_ns, 1);
+                        timeline::group_of_ip_proto(ip.proto)
+                    }
+                    None => timeline::OTHER,
+                };
+                c.timeline.add(rec.ts_ns, g);
             }
         }
     }

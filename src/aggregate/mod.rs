@@ -8,6 +8,7 @@ pub mod endpoints;
 pub mod protocols;
 pub mod roles;
 pub mod scope;
+pub mod timeline;
 
 use std::collections::HashMap;
 
@@ -65,6 +66,8 @@ pub struct Counters {
     pub l2: HashMap<L2Proto, Count>,
     pub macs: HashMap<[u8; 6], MacStat>,
     pub ip_extra: HashMap<([u8; 16], bool), IpStat>,
+    /// Frames with a timestamp that no flow table counts (see `timeline`).
+    pub timeline: timeline::Timeline,
 }
 
 impl Default for Counters {
@@ -81,6 +84,7 @@ impl Default for Counters {
             l2: HashMap::new(),
             macs: HashMap::new(),
             ip_extra: HashMap::new(),
+            timeline: timeline::Timeline::default(),
         }
     }
 }
@@ -163,6 +167,7 @@ impl Counters {
         }
         self.total.merge(o.total);
         self.captured_bytes += o.captured_bytes;
+        self.timeline.merge(&o.timeline);
         self.first_ts = self.first_ts.min(o.first_ts);
         self.last_ts = self.last_ts.max(o.last_ts);
         self.ipv4.merge(o.ipv4);

@@ -8,7 +8,7 @@ use anyhow::{bail, Context, Result};
 pub mod context;
 pub mod oui;
 
-const PROTOCOLS_TSV: &str = include_str!("../../catalogs/protocols.tsv");
+pub(crate) const PROTOCOLS_TSV: &str = include_str!("../../catalogs/protocols.tsv");
 const OUI_TSV: &str = include_str!("../../catalogs/oui.tsv");
 const ATTACK_TSV: &str = include_str!("../../catalogs/attack_ics.tsv");
 const NIST_TSV: &str = include_str!("../../catalogs/nist_800_82r3.tsv");

@@ -49,6 +49,11 @@ impl L2App {
         }
     }
 
+    /// Its timeline group.
+    pub fn group(self) -> u8 {
+        crate::aggregate::timeline::group_of(self.id(), "")
+    }
+
     /// Whether it rides on the PROFINET RT frame (counted under `profinet_rt` too, as
     /// tshark's `pn_rt` holds DCP, PTCP and alarms).
     pub fn is_profinet(self) -> bool {

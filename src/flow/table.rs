@@ -8,6 +8,7 @@ use super::l2::{L2Flow, L2Rec, L2Table};
 use super::sniff::{self, Sender, MAX_SNIFFS};
 use super::timing::Timing;
 use super::{FlowKey, FlowRec};
+use crate::aggregate::timeline::{self, Timeline};
 use crate::dissect::net::transport::tcp_flags;
 
 /// A conversation's counters. Side `a` is the sender of the first packet seen.
@@ -34,6 +35,8 @@ pub struct Conv {
     sniffs: u8,
     /// What the transport said along the way: [`signal::RESET`], [`signal::UNREACHABLE`].
     pub signals: u8,
+    /// Timeline group its packets count under (`aggregate::timeline`).
+    pub group: u8,
 }
 
 /// Bits of [`Conv::signals`].
@@ -56,7 +59,7 @@ pub mod signal {
 
 impl Conv {
     fn new(r: &FlowRec, capture: u32, frame: u64, dissect: bool) -> Conv {
-        Conv {
+        let mut c = Conv {
             key: r.key,
             hash: r.hash,
             a_is_lo: r.from_lo,
@@ -75,7 +78,19 @@ impl Conv {
             // A flow not dissected is never sniffed.
             sniffs: if dissect { 0 } else { MAX_SNIFFS },
             signals: 0,
-        }
+            group: 0,
+        };
+        c.set_group();
+        c
+    }
+
+    /// The timeline group: the protocol its dissector (port or content) speaks, else
+    /// the catalog entry of its ports.
+    fn set_group(&mut self) {
+        self.group = match self.app.as_deref() {
+            Some(a) => timeline::group_of(a.proto.id(), ""),
+            None => timeline::group_of_ports(self.key.proto, self.key.lo_port, self.key.hi_port),
+        };
     }
 
     /// The protocol a dissector decoded in this flow, if any PDU parsed.
@@ -179,6 +194,8 @@ pub struct ShardTable {
     l2: L2Table,
     /// Run the application dissectors (off only to measure the engine alone).
     dissect: bool,
+    /// Packets per minute per group of the flows counted here.
+    timeline: Timeline,
 }
 
 impl Default for ShardTable {
@@ -194,6 +211,7 @@ impl ShardTable {
             table: HashTable::new(),
             l2: L2Table::default(),
             dissect,
+            timeline: Timeline::default(),
         }
     }
 
@@ -201,6 +219,19 @@ impl ShardTable {
     /// into the capture's, and `data` holds the payload the record points into.
     #[inline]
     pub fn update(&mut self, r: &FlowRec, capture: u32, frame_offset: u64, data: &[u8]) {
+        let g = self.count(r, capture, frame_offset, data);
+        self.timeline.add(r.ts_ns, g);
+    }
+
+    /// Counts a datagram reassembled from fragments (whose frames the timeline has
+    /// counted already).
+    pub fn update_reassembled(&mut self, r: &FlowRec, capture: u32) {
+        self.count(r, capture, 0, &[]);
+    }
+
+    /// Counts one packet in its conversation; returns the conversation's group.
+    #[inline]
+    fn count(&mut self, r: &FlowRec, capture: u32, frame_offset: u64, data: &[u8]) -> u8 {
         let c = match self.table.find_mut(r.hash, |c| c.key == r.key) {
             Some(c) => c,
             None => {
@@ -235,6 +266,9 @@ impl ShardTable {
             if c.app.is_none() && c.sniffs < MAX_SNIFFS {
                 c.sniffs += 1;
                 c.app = data.get(s..e).and_then(|b| sniffed(c, r, d, b));
+                if c.app.is_some() {
+                    c.set_group();
+                }
             }
             if let Some(a) = c.app.as_deref_mut() {
                 let frame = (capture, r.frame + frame_offset);
@@ -254,6 +288,7 @@ impl ShardTable {
                 }
             }
         }
+        c.group
     }
 
     /// Counts one decoded link-layer frame (see [`L2Table::update`]).
@@ -264,6 +299,11 @@ impl ShardTable {
     /// Counts one ARP record of an address this shard owns.
     pub fn update_arp(&mut self, r: &ArpRec, capture: u32, frame_offset: u64) {
         self.l2.update_arp(r, capture, frame_offset);
+    }
+
+    /// The timeline counted so far (left empty).
+    pub fn take_timeline(&mut self) -> Timeline {
+        std::mem::take(&mut self.timeline)
     }
 
     pub fn len(&self) -> usize {

@@ -92,8 +92,45 @@ pub fn summary(path: &Path, a: &Analysis, digits: u8) -> Result<()> {
         "observations_dropped": a.convs.iter().filter_map(|c| c.app.as_deref()).map(|s| s.notes.dropped).sum::<u64>(),
         "secrets_dropped": a.convs.iter().filter_map(|c| c.app.as_deref()).map(|s| s.notes.secrets_dropped).sum::<u64>(),
         "protocols": protocols,
+        "timeline": timeline_json(a),
     });
     write(path, &v)
+}
+
+/// Span between an analysis's first and last packet in ns (0 when empty).
+pub fn span_ns(a: &Analysis) -> i64 {
+    let c = &a.counters;
+    if c.total.packets > 0 && c.last_ts >= c.first_ts {
+        c.last_ts.saturating_sub(c.first_ts)
+    } else {
+        0
+    }
+}
+
+/// The timeline view: bucket labels and one series per group that has packets.
+fn timeline_json(a: &Analysis) -> Value {
+    use crate::aggregate::timeline::{View, GROUPS};
+    let v = View::build(&a.timeline, span_ns(a));
+    let labels: Vec<String> = (0..v.totals.len())
+        .map(|i| ts_text(v.bucket_start(i), 0))
+        .collect();
+    let mut series = Map::new();
+    for g in v.groups_present() {
+        series.insert(GROUPS[g].to_string(), json!(v.series[g]));
+    }
+    json!({
+        "mode": v.mode,
+        "bucket_seconds": v.bucket_seconds,
+        "start": (!labels.is_empty()).then(|| labels[0].clone()),
+        "labels": labels,
+        "series": series,
+        "totals": v.totals,
+        "packets": v.total,
+        "peak": v.peak.map(|(i, n)| json!({"start": ts_text(v.bucket_start(i), 0), "packets": n})),
+        "dominant_group": v.dominant.map(|g| GROUPS[g]),
+        "burst_threshold": v.burst_threshold,
+        "bursts": v.bursts.iter().map(|&i| json!({"start": ts_text(v.bucket_start(i), 0), "packets": v.totals[i]})).collect::<Vec<_>>(),
+    })
 }
 
 /// The asset inventory with each identity fact's protocol and frame.

@@ -4,10 +4,12 @@
 pub mod csv_out;
 pub mod evidence;
 pub mod findings_json;
+pub mod html;
 pub mod it_csv;
 pub mod json_out;
 pub mod l2_csv;
 pub mod markdown;
+pub mod svg;
 
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 
