@@ -582,12 +582,29 @@ impl AppState {
     /// (a DNP3 request, a Modbus response) decides which end is the server, instead of
     /// the lower address assumed at the start; `side` is the direction the current
     /// assumption gives the PDU. Decided once, before the first operation counts.
-    fn settle(&mut self, stated: Option<bool>, side: bool) {
-        if self.symmetric && self.ops.is_empty() && stated.is_some_and(|r| r != side) {
+    fn settle(&mut self, stated: Option<bool>, side: bool) -> bool {
+        let flip = self.symmetric && self.ops.is_empty() && stated.is_some_and(|r| r != side);
+        if flip {
             self.server_is_lo = !self.server_is_lo;
             // What each side's stream and reassembly hold follows the side.
             self.streams.swap(0, 1);
             self.fragments.swap(0, 1);
+        }
+        if stated.is_some() && self.ops.is_empty() {
+            self.symmetric = false;
+        }
+        flip
+    }
+
+    /// For IT glue on a flow whose ends share the port (NTP 123, IKE 500): the PDU in
+    /// direction `dir` (0 client to server as assumed so far) says whether it is a
+    /// request; the first one that says so settles the server. Returns the PDU's
+    /// direction after settling.
+    pub(crate) fn stated(&mut self, request: bool, dir: usize) -> usize {
+        if self.settle(Some(request), dir == 0) {
+            1 - dir
+        } else {
+            dir
         }
     }
 

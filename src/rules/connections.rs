@@ -63,7 +63,7 @@ pub const RULES: &[Rule] = &[
     },
 ];
 
-/// Conversations that make a candidate rather than context.
+/// Conversations (ICMP: messages) that make a candidate rather than context.
 const UNANSWERED: u64 = 20;
 const RESETS: u64 = 50;
 const UNREACHABLE: u64 = 10;
@@ -100,9 +100,16 @@ pub fn run(a: &Analysis) -> Vec<Finding> {
         let mut hosts = BTreeSet::new();
         let mut n = 0u64;
         for c in a.convs.iter().filter(|c| test(c)) {
-            n += 1;
+            // ICMP between two hosts is one conversation however many messages: count
+            // its packets.
+            n += if c.key.proto == 6 {
+                1
+            } else {
+                c.total_packets()
+            };
             let (client, server, port) = client_server(c);
             if hosts.len() < 20 {
+                hosts.insert(client.clone());
                 hosts.insert(server.clone());
             }
             gather(&mut evidence, || Evidence {
@@ -120,7 +127,14 @@ pub fn run(a: &Analysis) -> Vec<Finding> {
         // Resets are normal closes for some servers: count them against all TCP.
         let many = n >= threshold && (rule.id != "OT-NET-TCP-RESET" || n * 10 >= tcp);
         out.push(Finding {
-            title: format!("{n} conversation(s): {what}"),
+            title: format!(
+                "{n} {}: {what}",
+                if rule.id == "OT-NET-ICMP-UNREACHABLE" {
+                    "message(s)"
+                } else {
+                    "conversation(s)"
+                }
+            ),
             status: if many {
                 Status::Candidate
             } else {
@@ -128,8 +142,13 @@ pub fn run(a: &Analysis) -> Vec<Finding> {
             },
             severity: if many { Severity::Low } else { Severity::Info },
             summary: format!(
-                "{n} conversation(s) showed {what} ({tcp} TCP conversations in all); \
-                 a candidate from {threshold}."
+                "{n} {} showed {what} ({tcp} TCP conversations in all); a candidate from \
+                 {threshold}.",
+                if rule.id == "OT-NET-ICMP-UNREACHABLE" {
+                    "ICMP message(s)"
+                } else {
+                    "conversation(s)"
+                }
             ),
             hosts,
             evidence,

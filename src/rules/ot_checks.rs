@@ -13,8 +13,9 @@
 //! - `OT-ICS-GOOSE-SEQUENCE`: stNum jumps, sqNum out of order or not reset on a new
 //!   state: replayed or injected GOOSE, a restarted publisher, or lost frames.
 //! - `OT-ICS-NEW-TALKER`: a client whose first industrial request to a controller
-//!   comes after the first quarter of the capture (at least `LEARN_MIN_S` seconds):
-//!   a host that was not talking to it before.
+//!   comes after the first quarter of the capture (at least `LEARN_MIN_S` seconds),
+//!   that had exchanged no request with it either way before, while the controller's
+//!   earlier talkers were still using it (within `ACTIVE_BEFORE_S`).
 //!
 //! ATT&CK for ICS (v17) and NIST SP 800-82r3 themes: per rule in `RULES`.
 //!
@@ -86,6 +87,8 @@ pub const UNIT_SCAN: usize = 16;
 const UNIT_SCAN_HIGH: usize = 100;
 /// The learning window for new talkers: a quarter of the capture, at least this.
 pub const LEARN_MIN_S: i64 = 600;
+/// A known talker must have used the controller this long before a new one counts.
+const ACTIVE_BEFORE_S: i64 = 3600;
 
 pub fn run(a: &Analysis) -> Vec<Finding> {
     let mut out = Vec::new();
@@ -311,12 +314,17 @@ fn new_talkers(a: &Analysis) -> Vec<Finding> {
     if c.first_ts > c.last_ts {
         return Vec::new();
     }
-    let learn_until = c.first_ts + ((c.last_ts - c.first_ts) / 4).max(LEARN_MIN_S * 1_000_000_000);
+    // Damaged captures carry absurd timestamps: no arithmetic may overflow.
+    let span = c.last_ts.saturating_sub(c.first_ts);
+    let learn_until = c
+        .first_ts
+        .saturating_add((span / 4).max(LEARN_MIN_S * 1_000_000_000));
     if learn_until >= c.last_ts {
         return Vec::new();
     }
-    // server -> client -> (first request, its frame, changed something).
-    type Talker = (i64, (u32, u64), bool, &'static str);
+    // server -> client -> (first request, its frame, changed something, protocol,
+    // last request).
+    type Talker = (i64, (u32, u64), bool, &'static str, i64);
     let mut by: BTreeMap<String, BTreeMap<String, Talker>> = BTreeMap::new();
     for (k, s) in &a.ops {
         if !k.request || matches!(k.proto, AppProto::It(_)) {
@@ -327,25 +335,51 @@ fn new_talkers(a: &Analysis) -> Vec<Finding> {
             .entry(addr(&sv, v6))
             .or_default()
             .entry(addr(&cl, c6))
-            .or_insert((i64::MAX, (0, 0), false, k.proto.id()));
+            .or_insert((i64::MAX, (0, 0), false, k.proto.id(), i64::MIN));
         if s.first_ts < t.0 {
             t.0 = s.first_ts;
             t.1 = s.first_frame;
             t.3 = k.proto.id();
         }
+        t.4 = t.4.max(s.last_ts);
         t.2 |= matches!(
             k.class(),
             OpClass::Write | OpClass::Control | OpClass::Program
         );
     }
+    // When each pair first exchanged requests, either way round: a PROFINET IO device
+    // answering its controller's connect with requests of its own is no new talker.
+    let pair = |a: &String, b: &String| {
+        if a < b {
+            (a.clone(), b.clone())
+        } else {
+            (b.clone(), a.clone())
+        }
+    };
+    let mut met: BTreeMap<(String, String), i64> = BTreeMap::new();
+    for (server, clients) in &by {
+        for (client, t) in clients {
+            let e = met.entry(pair(server, client)).or_insert(i64::MAX);
+            *e = (*e).min(t.0);
+        }
+    }
     let mut out = Vec::new();
-    for (server, clients) in by {
+    for (server, clients) in &by {
         // Only a controller that had talkers before the window ends is judged.
         if !clients.values().any(|t| t.0 < learn_until) {
             continue;
         }
-        let late: Vec<(&String, &Talker)> =
-            clients.iter().filter(|(_, t)| t.0 >= learn_until).collect();
+        let late: Vec<(&String, &Talker)> = clients
+            .iter()
+            .filter(|(c, t)| t.0 >= learn_until && met[&pair(c, server)] >= learn_until)
+            // The controller was in use by its known talkers within the hour before:
+            // a capture spliced from recordings years apart has no "before".
+            .filter(|(_, t)| {
+                clients.values().any(|o| {
+                    o.0 < learn_until && o.4 >= t.0.saturating_sub(ACTIVE_BEFORE_S * 1_000_000_000)
+                })
+            })
+            .collect();
         if late.is_empty() {
             continue;
         }

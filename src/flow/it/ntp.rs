@@ -12,6 +12,13 @@ pub(crate) fn pdu(s: &mut AppState, _p: ItProto, b: &[u8], dir: usize) -> Pdu {
     }
     // tshark shows any datagram on the port as NTP (malformed if short).
     if let Ok(n) = ntp::parse(b) {
+        // Client (3) and server (4) modes say the direction: 123 <-> 123 flows are
+        // common, and the lower address is not always the client.
+        let dir = match n.mode().name() {
+            "client" => s.stated(true, dir),
+            "server" => s.stated(false, dir),
+            _ => dir,
+        };
         let by_server = dir == 1;
         s.note("ntp_mode", by_server, n.mode().name().as_bytes(), b"");
         s.note(
