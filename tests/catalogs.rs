@@ -136,3 +136,48 @@ fn a_catalog_dir_overrides_and_bad_files_fail_with_the_file() {
     let e = format!("{:#}", Catalog::load(Some(dir.path())).err().unwrap());
     assert!(e.contains("attack_ics.tsv") && e.contains("line 2"), "{e}");
 }
+
+/// The rule table of `docs/rules.md` between its markers, as the registry gives it.
+fn rules_table() -> String {
+    let c = Catalog::load(None).unwrap();
+    let mut s = String::from(
+        "| id | group | title | ATT&CK for ICS | NIST SP 800-82r3 themes |\n|---|---|---|---|---|\n",
+    );
+    for r in registry() {
+        let mitre: Vec<String> = r
+            .mitre_ics
+            .iter()
+            .map(|t| format!("{t} {}", c.attack.technique(t).map_or("", |x| &x.name)))
+            .collect();
+        s.push_str(&format!(
+            "| `{}` | {} | {} | {} | {} |\n",
+            r.id,
+            r.group,
+            r.title,
+            mitre.join(", "),
+            r.nist_800_82r3.join(", ")
+        ));
+    }
+    s
+}
+
+/// docs/rules.md lists every rule with its context; `OTTR_BLESS=1 cargo test --test
+/// catalogs` rewrites the table after a rule changes.
+#[test]
+fn docs_list_every_rule() {
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/rules.md");
+    let doc = std::fs::read_to_string(&path).unwrap();
+    let (begin, end) = ("<!-- rules:begin -->\n", "<!-- rules:end -->");
+    let i = doc.find(begin).expect("begin marker") + begin.len();
+    let j = doc.find(end).expect("end marker");
+    let want = rules_table();
+    if std::env::var_os("OTTR_BLESS").is_some() {
+        std::fs::write(&path, format!("{}{want}{}", &doc[..i], &doc[j..])).unwrap();
+        return;
+    }
+    assert_eq!(
+        &doc[i..j],
+        want,
+        "docs/rules.md is stale: run OTTR_BLESS=1 cargo test --test catalogs"
+    );
+}
