@@ -88,6 +88,18 @@ pub struct CaptureReport {
     pub interfaces: u32,
     pub interface_drops: u64,
     pub names: Vec<(std::net::IpAddr, String)>,
+    /// Where each chunk starts and the frames before it, so a frame can be read back
+    /// by walking one chunk (`report::evidence`).
+    pub chunks: Vec<ChunkMark>,
+}
+
+/// A chunk of a capture as decoded: its file range and the frames before it.
+#[derive(Clone, Debug)]
+pub struct ChunkMark {
+    pub frames_before: u64,
+    pub offset: u64,
+    pub len: usize,
+    pub ctx: scan::Ctx,
 }
 
 impl CaptureReport {
@@ -555,8 +567,14 @@ fn confirm(
     if wave.speculative && !outs.iter().all(|o| o.clean) {
         return false;
     }
-    for o in outs.iter_mut() {
+    for (o, chunk) in outs.iter_mut().zip(&wave.chunks) {
         o.frame_offset = *frames_before;
+        rep.chunks.push(ChunkMark {
+            frames_before: *frames_before,
+            offset: wave.base + chunk.start as u64,
+            len: chunk.end - chunk.start,
+            ctx: chunk.ctx.clone(),
+        });
         *frames_before += o.frames;
         for &(offset, caplen, snaplen) in &o.long_records {
             if rep.warnings.len() < 100 {

@@ -1,6 +1,7 @@
 //! `evidence/<finding-id>.pcapng`: each finding's evidence frames with their original
 //! bytes and timestamps, so the analyst opens exactly those in Wireshark. The frames
-//! are read back from the inputs by the same scanner that numbered them. Secrets seen
+//! are read back from the inputs by walking only the chunks that hold them, as the
+//! pipeline cut and numbered them (`CaptureReport::chunks`). Secrets seen
 //! in the capture (passwords, communities, authorization values) are masked in place
 //! with `*` unless `--show-secrets`.
 
@@ -10,9 +11,9 @@ use std::path::Path;
 use anyhow::{Context, Result};
 use base64::Engine as _;
 
-use crate::capture::scan::{self, Item, Scanner};
+use crate::capture::scan::{self, Chunk, Item};
 use crate::capture::source::Source;
-use crate::pipeline::Analysis;
+use crate::pipeline::{Analysis, CaptureReport};
 use crate::rules::Finding;
 
 /// One frame copied out of a capture.
@@ -48,10 +49,11 @@ pub fn write(dir: &Path, a: &Analysis, findings: &[Finding], show_secrets: bool)
             continue;
         };
         // A capture that cannot be read again gives findings without their file.
-        let _ = read_frames(&report.path, *cap, list, &mut frames);
+        let _ = read_frames(report, *cap, list, &mut frames);
     }
+    let masker = Masker::new(&secrets);
     for f in frames.values_mut() {
-        mask(&mut f.data, &secrets);
+        masker.mask(&mut f.data);
     }
     let dir = dir.join("evidence");
     std::fs::create_dir_all(&dir).with_context(|| format!("creating {}", dir.display()))?;
@@ -73,38 +75,51 @@ pub fn write(dir: &Path, a: &Analysis, findings: &[Finding], show_secrets: bool)
     Ok(written)
 }
 
-/// Copies the frames numbered in `list` (1-based, as the pipeline numbered them).
+/// Copies the frames numbered in `list` (1-based, as the pipeline numbered them),
+/// walking only the chunks that hold them.
 fn read_frames(
-    path: &Path,
+    report: &CaptureReport,
     cap: u32,
     list: &BTreeSet<u64>,
     out: &mut BTreeMap<(u32, u64), Frame>,
 ) -> Result<()> {
-    let src = Source::open(path, true)?;
-    let mut sc = Scanner::open(&src).map_err(|e| anyhow::anyhow!("{}", e.message))?;
-    // Walk every record header: the numbering is then the pipeline's exactly.
-    sc.speculate = false;
-    let last = *list.iter().next_back().unwrap_or(&0);
-    let mut n = 0u64;
-    while let Some(wave) = sc.next_wave(&src, 4 << 20, 4)? {
-        for chunk in &wave.chunks {
-            for item in scan::records(chunk, &wave.data, wave.base) {
-                n += 1;
-                if let Item::Packet(r) = item {
-                    if list.contains(&n) {
-                        out.insert(
-                            (cap, n),
-                            Frame {
-                                ts_ns: r.ts_ns,
-                                orig_len: r.orig_len,
-                                linktype: r.linktype,
-                                data: r.data.to_vec(),
-                            },
-                        );
-                    }
-                }
-                if n >= last {
-                    return Ok(());
+    let src = Source::open(&report.path, true)?;
+    let marks = &report.chunks;
+    let mut walked: BTreeSet<usize> = BTreeSet::new();
+    for &n in list {
+        // The last chunk with fewer frames before it than n holds frame n.
+        let i = marks.partition_point(|m| m.frames_before < n);
+        if i == 0 || !walked.insert(i - 1) {
+            continue;
+        }
+        let m = &marks[i - 1];
+        let window = src.window(m.offset, m.len)?;
+        let chunk = Chunk {
+            start: 0,
+            end: m.len.min(window.len()),
+            ctx: m.ctx.clone(),
+            speculative: false,
+        };
+        // Stop at the last wanted frame of this chunk.
+        let next = marks.get(i).map_or(u64::MAX, |x| x.frames_before);
+        let last = list.range(..=next).next_back().copied().unwrap_or(n);
+        let mut k = m.frames_before;
+        for item in scan::records(&chunk, &window, m.offset) {
+            k += 1;
+            if k > last {
+                break;
+            }
+            if let Item::Packet(r) = item {
+                if list.contains(&k) {
+                    out.insert(
+                        (cap, k),
+                        Frame {
+                            ts_ns: r.ts_ns,
+                            orig_len: r.orig_len,
+                            linktype: r.linktype,
+                            data: r.data.to_vec(),
+                        },
+                    );
                 }
             }
         }
@@ -137,23 +152,33 @@ fn secret_bytes(a: &Analysis) -> Vec<Vec<u8>> {
             }
         }
     }
-    // Longest first, so a secret inside another is masked with it.
-    let mut v: Vec<Vec<u8>> = set.into_iter().collect();
-    v.sort_by_key(|s| std::cmp::Reverse(s.len()));
-    v
+    set.into_iter().collect()
 }
 
-/// Overwrites each occurrence of a secret with `*`.
-fn mask(data: &mut [u8], secrets: &[Vec<u8>]) {
-    for s in secrets {
-        let mut i = 0;
-        while i + s.len() <= data.len() {
-            if data[i..i + s.len()] == s[..] {
-                data[i..i + s.len()].fill(b'*');
-                i += s.len();
-            } else {
-                i += 1;
-            }
+/// Finds every secret in a frame in one pass, the longest where they overlap.
+struct Masker(Option<aho_corasick::AhoCorasick>);
+
+impl Masker {
+    fn new(secrets: &[Vec<u8>]) -> Masker {
+        Masker(
+            (!secrets.is_empty())
+                .then(|| {
+                    aho_corasick::AhoCorasick::builder()
+                        .match_kind(aho_corasick::MatchKind::LeftmostLongest)
+                        .build(secrets)
+                        .ok()
+                })
+                .flatten(),
+        )
+    }
+
+    /// Overwrites each occurrence of a secret with `*`.
+    fn mask(&self, data: &mut [u8]) {
+        let Some(ac) = &self.0 else { return };
+        let spans: Vec<(usize, usize)> =
+            ac.find_iter(&*data).map(|m| (m.start(), m.end())).collect();
+        for (a, b) in spans {
+            data[a..b].fill(b'*');
         }
     }
 }
@@ -219,9 +244,9 @@ mod tests {
 
     #[test]
     fn secrets_are_masked_everywhere_in_the_frame() {
-        let mut d = b"USER bob\r\nPASS hunter2\r\nhunter2".to_vec();
-        mask(&mut d, &[b"hunter2".to_vec()]);
-        assert_eq!(&d, b"USER bob\r\nPASS *******\r\n*******");
+        let mut d = b"USER bob\r\nPASS hunter2\r\nhunter2 hunter".to_vec();
+        Masker::new(&[b"hunter".to_vec(), b"hunter2".to_vec()]).mask(&mut d);
+        assert_eq!(&d, b"USER bob\r\nPASS *******\r\n******* ******");
     }
 
     #[test]
