@@ -252,11 +252,16 @@ pub fn run(a: &Analysis, site: Option<&Site>) -> Vec<Finding> {
         }
     }
     let mut seen: Vec<Seen> = (0..SPECS.len()).map(|_| Seen::default()).collect();
+    // Decoded protocols count their packets; a port match alone counts below, only
+    // for conversations that look like a service answered.
     for row in &a.protocols {
+        if row.detection == Detection::Port {
+            continue;
+        }
         for &i in by_proto.get(row.protocol.as_str()).into_iter().flatten() {
             let s = &mut seen[i];
             s.packets += row.count.packets;
-            s.decoded |= row.detection != Detection::Port;
+            s.decoded = true;
             if let Some(p) = SPECS[i].protocols.iter().find(|p| **p == row.protocol) {
                 s.protocols.insert(p);
             }
@@ -264,10 +269,21 @@ pub fn run(a: &Analysis, site: Option<&Site>) -> Vec<Finding> {
     }
     for (c, app) in a.convs.iter().zip(&a.conv_app) {
         let Some(app) = app.as_deref() else { continue };
+        let decoded = c.decoded().is_some();
+        if !decoded && !answered(c) {
+            // A probe to a closed or silent port shows no service.
+            continue;
+        }
         // IPv6 is a network-layer rule: its conversations are the IPv6 ones.
         for &i in by_proto.get(app).into_iter().flatten() {
             let (client, server, port) = client_server(c);
             let s = &mut seen[i];
+            if !decoded {
+                s.packets += c.total_packets();
+                if let Some(p) = SPECS[i].protocols.iter().find(|p| **p == app) {
+                    s.protocols.insert(p);
+                }
+            }
             s.flows += 1;
             s.servers.insert(server.clone());
             gather(&mut s.evidence, || Evidence {
@@ -341,6 +357,21 @@ pub fn run(a: &Analysis, site: Option<&Site>) -> Vec<Finding> {
         out.push(finding(spec, s, site));
     }
     out
+}
+
+/// What a port match needs before it stands for a service: a TCP conversation both
+/// sides spoke in past a handshake and a reset; a datagram flow answered, sent to a
+/// group or broadcast, or sent more than once (publishers and hellos are one-way),
+/// not a lone probe.
+fn answered(c: &crate::flow::Conv) -> bool {
+    let both = c.packets[0] > 0 && c.packets[1] > 0;
+    if c.key.proto == 6 {
+        return both && c.total_packets() > 4;
+    }
+    let group = [&c.key.lo, &c.key.hi]
+        .iter()
+        .any(|x| matches!(scope::of(x, c.key.v6), Scope::Multicast | Scope::Broadcast));
+    both || group || c.total_packets() >= 2
 }
 
 fn v4(ip: [u8; 4]) -> [u8; 16] {
