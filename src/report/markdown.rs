@@ -41,7 +41,7 @@ pub fn md_cut(s: &str, max: usize) -> String {
 /// A code span when the text cannot end it, break a table cell, open a tag or a link
 /// (letters, digits and harmless punctuation); otherwise escaped text.
 fn code(s: &str, max: usize) -> String {
-    let plain = |c: char| c.is_alphanumeric() || " .,:;-_/=&!@%+*'\"~?$()…".contains(c);
+    let plain = |c: char| c.is_alphanumeric() || " .,:;-_/=&!@%+*'\"~?$(){}…".contains(c);
     let t = super::html::cut(s, max);
     if t.is_empty() {
         String::new()
@@ -228,5 +228,21 @@ mod tests {
         }
         assert!(!out.contains('\n') && !out.contains('\u{7}'), "{out}");
         assert_eq!(md(&"a".repeat(500)).chars().count(), 201);
+    }
+
+    #[test]
+    fn code_spans_only_for_text_that_cannot_escape_them() {
+        assert_eq!(code("T0843", 200), "`T0843`");
+        assert_eq!(code("", 200), "");
+        assert_eq!(
+            code("frame.number in {17 19}", 200),
+            "`frame.number in {17 19}`"
+        );
+        // A backtick, a pipe, a tag or a link: escaped text, no code span.
+        for bad in ["a`b", "ip.addr == 1 || x", "<b>", "[x](http://e/)"] {
+            let out = code(bad, 200);
+            assert!(!out.starts_with('`'), "{out}");
+            assert_eq!(out, md(bad));
+        }
     }
 }
