@@ -15,7 +15,9 @@ use crate::capture::source::Source;
 use crate::catalog::Catalog;
 use crate::cli::AnalyzeArgs;
 use crate::pipeline::{self, Analysis, CaptureReport, Options, StageTime};
-use crate::report::{csv_out, evidence, findings_json, html, it_csv, json_out, l2_csv, markdown};
+use crate::report::{
+    csv_out, evidence, findings_json, html, it_csv, json_out, l2_csv, markdown, sections,
+};
 use crate::rules;
 use crate::site::{self, Site};
 
@@ -192,19 +194,17 @@ fn write_all(
     };
     let (t2, c2) = (Instant::now(), pipeline::process_cpu());
     findings_json::write(&dir.join("findings.json"), a, &findings, digits)?;
-    markdown::write(&dir.join("report.md"), a, &findings, site, digits)?;
-    let summary = site.map(|s| {
-        s.summary()
-            .iter()
-            .map(|(k, v)| format!("{k}: {v}"))
-            .collect::<Vec<_>>()
-            .join("\n")
-    });
-    let html_opts = html::Options {
-        graph_top_n: args.graph_top_n as usize,
-        metadata: summary.as_deref(),
-    };
-    html::write(&dir.join("report.html"), a, &findings, digits, &html_opts)?;
+    let report = sections::Report::build(
+        a,
+        &findings,
+        &sections::Options {
+            digits,
+            graph_top_n: args.graph_top_n as usize,
+            site,
+        },
+    );
+    markdown::write(&dir.join("report.md"), &report)?;
+    html::write(&dir.join("report.html"), &report)?;
     site::suggest::write(&dir.join("suggested_metadata.yml"), a, site, digits)?;
     evidence::write(dir, a, &findings, show_secrets)?;
     let report_time = StageTime {

@@ -281,7 +281,7 @@ fn markdown_report_lists_the_findings() {
     let md = std::fs::read_to_string(out.path().join("report.md")).unwrap();
     for section in [
         "## Capture summary",
-        "## Findings",
+        "## Finding candidates and evidence",
         "## Industrial protocols and OT operations",
         "## Passive asset inventory",
         "## Capture quality",

@@ -1,30 +1,27 @@
-//! `report.md`: the report an analyst reads or hands on, in Markdown. Everything
-//! taken from a capture passes through `md`, so a name cannot open a link, an HTML
-//! tag or a table cell.
+//! `report.md`: the report an analyst reads or hands on, in Markdown. It renders the
+//! sections of [`super::sections`] (the same as report.html's, with tables where the
+//! HTML page draws) and computes nothing. Every string passes through [`md_cut`], so
+//! text from a capture cannot open a link, an HTML tag, code or a table cell; code
+//! spans are used only for text that cannot close or break them.
 
-use std::fmt::Write as _;
 use std::path::Path;
 
 use anyhow::Result;
 
-use super::{addr_text, mac_text, ts_text};
-use crate::aggregate::endpoints::Addr;
-use crate::dissect::net::Outcome;
-use crate::dissect::OpClass;
-use crate::pipeline::Analysis;
-use crate::rules::{Finding, Severity};
-use crate::site::Site;
-
-/// Rows of a long table shown before the rest is summarised.
-const TOP: usize = 50;
+use super::sections::{Block, Report, Span};
 
 /// Text from a capture made inert in Markdown: punctuation that starts markup is
 /// escaped, control characters and line breaks become spaces, and it is cut at 200
 /// characters.
 pub fn md(s: &str) -> String {
+    md_cut(s, 200)
+}
+
+/// [`md`], cut at `max` characters.
+pub fn md_cut(s: &str, max: usize) -> String {
     let mut out = String::with_capacity(s.len());
     for (i, c) in s.chars().enumerate() {
-        if i == 200 {
+        if i == max {
             out.push('…');
             break;
         }
@@ -41,305 +38,174 @@ pub fn md(s: &str) -> String {
     out
 }
 
-pub fn write(
-    path: &Path,
-    a: &Analysis,
-    findings: &[Finding],
-    site: Option<&Site>,
-    digits: u8,
-) -> Result<()> {
-    let mut s = String::new();
-    summary(&mut s, a, digits);
-    metadata(&mut s, site);
-    findings_section(&mut s, a, findings, digits);
-    operations(&mut s, a, digits);
-    assets(&mut s, a);
-    quality(&mut s, a);
-    std::fs::write(path, s)?;
+/// A code span when the text cannot end it, break a table cell, open a tag or a link
+/// (letters, digits and harmless punctuation); otherwise escaped text.
+fn code(s: &str, max: usize) -> String {
+    let plain = |c: char| c.is_alphanumeric() || " .,:;-_/=&!@%+*'\"~?$(){}…".contains(c);
+    let t = super::html::cut(s, max);
+    if t.is_empty() {
+        String::new()
+    } else if t.chars().all(plain) && !t.starts_with(' ') && !t.ends_with(' ') {
+        format!("`{t}`")
+    } else {
+        md_cut(s, max)
+    }
+}
+
+pub fn write(path: &Path, r: &Report) -> Result<()> {
+    std::fs::write(path, render(r))?;
     Ok(())
 }
 
-/// The site metadata given, or the notice that findings lack site context.
-fn metadata(s: &mut String, site: Option<&Site>) {
-    match site {
-        None => {
-            let _ = writeln!(
-                s,
-                "## Baseline mode\n\nNo site metadata was given (`--metadata`): findings are \
-                 judged from the traffic alone, without the site's list of assets, services, \
-                 protocols and allowed talkers. Review `suggested_metadata.yml`, correct it, \
-                 and run again with `--metadata suggested_metadata.yml`.\n"
-            );
+/// The whole document.
+pub fn render(r: &Report) -> String {
+    let mut s = String::with_capacity(64 << 10);
+    s.push_str("# ottr report\n\n");
+    spans(&mut s, &r.subtitle);
+    s.push_str("\n\n");
+    for sec in &r.sections {
+        s.push_str("## ");
+        s.push_str(&md(sec.title));
+        s.push_str("\n\n");
+        for b in &sec.blocks {
+            block(&mut s, b, 3);
         }
-        Some(site) => {
-            let _ = writeln!(s, "## Site metadata\n\n| key | value |\n|---|---|");
-            for (k, v) in site.summary() {
-                let _ = writeln!(s, "| {k} | {} |", md(&v));
+    }
+    s.push_str(
+        "Written by ottr from passive capture analysis only; every finding needs an \
+         analyst's confirmation.\n",
+    );
+    s
+}
+
+fn span(s: &mut String, sp: &Span) {
+    match sp {
+        Span::Text(t, max) => s.push_str(&md_cut(t, *max)),
+        Span::Num(t) => s.push_str(&md(t)),
+        Span::Code(t, max) => s.push_str(&code(t, *max)),
+        Span::Strong(t) => {
+            s.push_str("**");
+            s.push_str(&md(t));
+            s.push_str("**");
+        }
+        Span::Severity(v) | Span::Tag(_, v) => s.push_str(&md(v)),
+        // Heading anchors differ between Markdown renderers: the text alone.
+        Span::Link { text, .. } => s.push_str(&md(text)),
+        Span::Break => s.push_str("; "),
+    }
+}
+
+fn spans(s: &mut String, list: &[Span]) {
+    for sp in list {
+        span(s, sp);
+    }
+}
+
+/// Renders `b`; `level` is the level of its headings.
+fn block(s: &mut String, b: &Block, level: usize) {
+    match b {
+        Block::Para(t) | Block::Note(t) => {
+            spans(s, t);
+            s.push_str("\n\n");
+        }
+        Block::Notice(t) => {
+            s.push_str("> ");
+            spans(s, t);
+            s.push_str("\n\n");
+        }
+        Block::Heading(t) => {
+            s.push_str(&"#".repeat(level));
+            s.push(' ');
+            s.push_str(&md(t));
+            s.push_str("\n\n");
+        }
+        Block::Facts(list) => {
+            for (k, v) in list {
+                s.push_str("- ");
+                s.push_str(&md(k));
+                s.push_str(": ");
+                spans(s, v);
+                s.push('\n');
             }
-            if !site.unknown_keys.is_empty() {
-                let _ = writeln!(
-                    s,
-                    "| keys ignored | {} |",
-                    md(&site.unknown_keys.join(", "))
-                );
+            s.push('\n');
+        }
+        Block::List { ordered, items, .. } => {
+            for (i, item) in items.iter().enumerate() {
+                if *ordered {
+                    s.push_str(&format!("{}. ", i + 1));
+                } else {
+                    s.push_str("- ");
+                }
+                spans(s, item);
+                s.push('\n');
             }
-            let _ = writeln!(s);
+            s.push('\n');
+        }
+        Block::Table { head, rows } => {
+            // A column of numbers only is right-aligned.
+            let numeric: Vec<bool> = (0..head.len())
+                .map(|i| {
+                    !rows.is_empty()
+                        && rows.iter().all(|r| {
+                            r.get(i)
+                                .is_some_and(|c| c.iter().all(|sp| matches!(sp, Span::Num(_))))
+                        })
+                })
+                .collect();
+            s.push('|');
+            for h in head {
+                s.push(' ');
+                s.push_str(&md(h));
+                s.push_str(" |");
+            }
+            s.push_str("\n|");
+            for num in &numeric {
+                s.push_str(if *num { "---:|" } else { "---|" });
+            }
+            s.push('\n');
+            for row in rows {
+                s.push('|');
+                for i in 0..head.len() {
+                    s.push(' ');
+                    if let Some(cell) = row.get(i) {
+                        spans(s, cell);
+                    }
+                    s.push_str(" |");
+                }
+                s.push('\n');
+            }
+            s.push('\n');
+        }
+        Block::Svg { fallback, .. } => {
+            for b in fallback {
+                block(s, b, level);
+            }
+        }
+        Block::Alt { markdown, .. } => {
+            for b in markdown {
+                block(s, b, level);
+            }
+        }
+        Block::Article {
+            badge,
+            title,
+            blocks,
+            ..
+        } => {
+            s.push_str(&"#".repeat(level));
+            s.push(' ');
+            spans(s, title);
+            if let Some(b) = badge {
+                s.push_str(" (");
+                span(s, b);
+                s.push(')');
+            }
+            s.push_str("\n\n");
+            for b in blocks {
+                block(s, b, level + 1);
+            }
         }
     }
-}
-
-fn summary(s: &mut String, a: &Analysis, digits: u8) {
-    let c = &a.counters;
-    let _ = writeln!(s, "# ottr report\n\n## Capture summary\n");
-    let _ = writeln!(s, "| file | packets | status |\n|---|---:|---|");
-    for r in &a.captures {
-        let _ = writeln!(
-            s,
-            "| {} | {} | {} |",
-            md(&r.path.display().to_string()),
-            r.counters_packets,
-            r.status()
-        );
-    }
-    let span = if c.first_ts <= c.last_ts {
-        format!(
-            "{} to {}",
-            ts_text(c.first_ts, digits),
-            ts_text(c.last_ts, digits)
-        )
-    } else {
-        "no packets".into()
-    };
-    let _ = writeln!(
-        s,
-        "\n{} packets, {} bytes on the wire, {span}; {} conversations, {} endpoints.\n",
-        c.total.packets,
-        c.total.bytes,
-        a.convs.len(),
-        a.endpoints.len()
-    );
-}
-
-fn findings_section(s: &mut String, a: &Analysis, findings: &[Finding], digits: u8) {
-    let _ = writeln!(s, "## Findings\n");
-    if findings.is_empty() {
-        let _ = writeln!(s, "No rule fired.\n");
-        return;
-    }
-    let count = |sev| findings.iter().filter(|f| f.severity == sev).count();
-    let _ = writeln!(
-        s,
-        "{} findings: {} critical, {} high, {} medium, {} low, {} info.\n",
-        findings.len(),
-        count(Severity::Critical),
-        count(Severity::High),
-        count(Severity::Medium),
-        count(Severity::Low),
-        count(Severity::Info)
-    );
-    let _ = writeln!(
-        s,
-        "| id | severity | status | title | frames |\n|---|---|---|---|---:|"
-    );
-    for f in findings {
-        let _ = writeln!(
-            s,
-            "| {} | {} | {} | {} | {} |",
-            f.id,
-            f.severity.name(),
-            f.status.name(),
-            md(&f.title),
-            f.evidence_total
-        );
-    }
-    for f in findings {
-        let _ = writeln!(
-            s,
-            "\n### {}: {}\n\n{}\n",
-            f.id,
-            md(&f.title),
-            md(&f.summary)
-        );
-        let hosts: Vec<String> = f.hosts.iter().map(|h| md(h)).collect();
-        let _ = writeln!(s, "- Hosts: {}", hosts.join(", "));
-        let _ = writeln!(s, "- ATT&CK for ICS: {}", f.mitre_ics.join(", "));
-        let _ = writeln!(s, "- NIST SP 800-82r3: {}", f.nist_800_82r3.join("; "));
-        let _ = writeln!(s, "- Wireshark filter: `{}`", f.wireshark_filter());
-        let _ = writeln!(s, "- Recommendation: {}", f.recommendation);
-        for v in f.validation {
-            let _ = writeln!(s, "- To validate: {v}");
-        }
-        let _ = writeln!(
-            s,
-            "\n| frame | file | time | source | destination | protocol | detail |\n\
-             |---:|---|---|---|---|---|---|"
-        );
-        for e in &f.evidence {
-            let file = a
-                .captures
-                .get(e.frame.0 as usize)
-                .and_then(|c| c.path.file_name())
-                .map(|n| n.to_string_lossy().into_owned())
-                .unwrap_or_default();
-            let _ = writeln!(
-                s,
-                "| {} | {} | {} | {} | {} | {} | {} |",
-                e.frame.1,
-                md(&file),
-                ts_text(e.ts_ns, digits),
-                md(&e.src),
-                md(&e.dst),
-                md(&e.protocol),
-                md(&e.detail)
-            );
-        }
-        if f.evidence_total > f.evidence.len() as u64 {
-            let _ = writeln!(
-                s,
-                "\n{} more not listed.",
-                f.evidence_total - f.evidence.len() as u64
-            );
-        }
-    }
-    s.push('\n');
-}
-
-fn operations(s: &mut String, a: &Analysis, digits: u8) {
-    let _ = writeln!(s, "## Industrial protocols and OT operations\n");
-    let industrial: Vec<_> = a
-        .protocols
-        .iter()
-        .filter(|p| matches!(p.category, "industrial" | "utility" | "building"))
-        .collect();
-    if industrial.is_empty() {
-        let _ = writeln!(s, "No industrial protocol seen.\n");
-        return;
-    }
-    let _ = writeln!(
-        s,
-        "| protocol | packets | flows | detection |\n|---|---:|---:|---|"
-    );
-    for p in industrial {
-        let _ = writeln!(
-            s,
-            "| {} | {} | {} | {} |",
-            md(&p.protocol),
-            p.count.packets,
-            p.flows,
-            p.detection.name()
-        );
-    }
-    let notable: Vec<_> = a
-        .ops
-        .iter()
-        .filter(|(k, _)| {
-            k.request
-                && matches!(
-                    k.class(),
-                    OpClass::Write | OpClass::Control | OpClass::Program
-                )
-        })
-        .collect();
-    let _ = writeln!(
-        s,
-        "\nWrite, control and program requests: {} rows.\n",
-        notable.len()
-    );
-    if notable.is_empty() {
-        return;
-    }
-    let _ = writeln!(
-        s,
-        "| protocol | client | server | class | function | unit | requests | first seen |\n\
-         |---|---|---|---|---|---|---:|---|"
-    );
-    for (k, st) in notable.iter().take(TOP) {
-        let ((c, c6), (v, v6)) = k.ends();
-        let (client, server) = (addr_text(&c, c6), addr_text(&v, v6));
-        let _ = writeln!(
-            s,
-            "| {} | {} | {} | {} | {} | {} | {} | {} |",
-            k.proto.id(),
-            client,
-            server,
-            k.class().name(),
-            md(k.function_name()),
-            md(&k.unit_text()),
-            st.pdus,
-            ts_text(st.first_ts, digits)
-        );
-    }
-    if notable.len() > TOP {
-        let _ = writeln!(
-            s,
-            "\n{} more rows in ot_operations.csv.",
-            notable.len() - TOP
-        );
-    }
-    s.push('\n');
-}
-
-fn assets(s: &mut String, a: &Analysis) {
-    let _ = writeln!(s, "## Passive asset inventory\n");
-    // Assets with a role first, then the others, in inventory order.
-    let mut list: Vec<_> = a.assets.iter().collect();
-    list.sort_by_key(|x| x.role.is_none());
-    let _ = writeln!(
-        s,
-        "| address | MAC | vendor | role | names | identity |\n|---|---|---|---|---|---|"
-    );
-    for x in list.iter().take(TOP) {
-        let e = &x.endpoint;
-        let addr = match &e.addr {
-            Addr::Ip(b, v6) => addr_text(b, *v6),
-            Addr::Mac(m) => mac_text(m),
-        };
-        let names: Vec<&str> = x.names.iter().map(String::as_str).collect();
-        let identity: Vec<String> = x
-            .identity
-            .iter()
-            .map(|(k, f)| format!("{k}={}", f.value))
-            .collect();
-        let _ = writeln!(
-            s,
-            "| {} | {} | {} | {} | {} | {} |",
-            addr,
-            e.mac.as_ref().map(mac_text).unwrap_or_default(),
-            md(e.vendor.as_deref().unwrap_or_default()),
-            x.role.unwrap_or_default(),
-            md(&names.join("; ")),
-            md(&identity.join("; "))
-        );
-    }
-    if list.len() > TOP {
-        let _ = writeln!(s, "\n{} more assets in assets.csv.", list.len() - TOP);
-    }
-    s.push('\n');
-}
-
-fn quality(s: &mut String, a: &Analysis) {
-    let _ = writeln!(
-        s,
-        "## Capture quality\n\nEvery packet is counted once:\n\n| outcome | packets |\n|---|---:|"
-    );
-    for o in Outcome::ALL {
-        let n = a.counters.accounting[o.index()];
-        if n > 0 {
-            let _ = writeln!(s, "| {} | {n} |", o.name());
-        }
-    }
-    for r in &a.captures {
-        for e in r.fatal.iter().chain(&r.errors) {
-            let _ = writeln!(
-                s,
-                "\n- {} at byte {}: {}",
-                md(&r.path.display().to_string()),
-                e.offset,
-                md(&e.message)
-            );
-        }
-    }
-    s.push('\n');
 }
 
 #[cfg(test)]
@@ -362,5 +228,21 @@ mod tests {
         }
         assert!(!out.contains('\n') && !out.contains('\u{7}'), "{out}");
         assert_eq!(md(&"a".repeat(500)).chars().count(), 201);
+    }
+
+    #[test]
+    fn code_spans_only_for_text_that_cannot_escape_them() {
+        assert_eq!(code("T0843", 200), "`T0843`");
+        assert_eq!(code("", 200), "");
+        assert_eq!(
+            code("frame.number in {17 19}", 200),
+            "`frame.number in {17 19}`"
+        );
+        // A backtick, a pipe, a tag or a link: escaped text, no code span.
+        for bad in ["a`b", "ip.addr == 1 || x", "<b>", "[x](http://e/)"] {
+            let out = code(bad, 200);
+            assert!(!out.starts_with('`'), "{out}");
+            assert_eq!(out, md(bad));
+        }
     }
 }

@@ -1,5 +1,6 @@
-//! Writers: JSON and CSV files per ../shared/spec/outputs.md. They format what the
-//! aggregates computed and decide nothing.
+//! Writers: JSON and CSV files per ../shared/spec/outputs.md, and the two reports
+//! (`sections` computes their content once; `html` and `markdown` render it). They
+//! format what the aggregates and rules computed and decide nothing.
 
 pub mod csv_out;
 pub mod evidence;
@@ -9,6 +10,7 @@ pub mod it_csv;
 pub mod json_out;
 pub mod l2_csv;
 pub mod markdown;
+pub mod sections;
 pub mod svg;
 
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
