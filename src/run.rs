@@ -107,7 +107,7 @@ pub fn analyze(args: &AnalyzeArgs, argv: &[String]) -> Result<i32> {
     let cpu = (pipeline::process_cpu() - cpu0).as_secs_f64();
     for (a, name) in &analyses {
         let dir = if single { out.clone() } else { out.join(name) };
-        write_all(&dir, a, &run_info(wall, cpu), args, site.as_ref())?;
+        write_all(&dir, a, &run_info(wall, cpu), args, site.as_ref(), &catalog)?;
         for c in &a.captures {
             rows.push((c, if single { ".".into() } else { name.clone() }));
         }
@@ -125,6 +125,7 @@ pub fn analyze(args: &AnalyzeArgs, argv: &[String]) -> Result<i32> {
             &run_info(wall, cpu),
             args,
             site.as_ref(),
+            &catalog,
         )?;
     }
 
@@ -157,6 +158,7 @@ fn write_all(
     info: &json_out::RunInfo<'_>,
     args: &AnalyzeArgs,
     site: Option<&Site>,
+    catalog: &Catalog,
 ) -> Result<()> {
     let (t0, c0) = (Instant::now(), pipeline::process_cpu());
     let show_secrets = args.show_secrets;
@@ -201,6 +203,7 @@ fn write_all(
             digits,
             graph_top_n: args.graph_top_n as usize,
             site,
+            catalog: Some(catalog),
         },
     );
     markdown::write(&dir.join("report.md"), &report)?;

@@ -170,6 +170,8 @@ pub struct Options<'a> {
     pub graph_top_n: usize,
     /// The site metadata given, if any.
     pub site: Option<&'a Site>,
+    /// For technique names, tactics and NIST theme categories.
+    pub catalog: Option<&'a crate::catalog::Catalog>,
 }
 
 /// Capture (or other outside) text, cut at [`MAX_TEXT`].
@@ -221,7 +223,7 @@ impl Report {
                 let blocks = match id {
                     "summary" => summary(&x),
                     "baseline" => baseline(o.site),
-                    "context" => context(&x),
+                    "context" => context(&x, o.catalog),
                     "risks" => risks(&x),
                     "industrial" => industrial(&x),
                     "extended" => extended(&x),
@@ -507,7 +509,7 @@ fn baseline(site: Option<&Site>) -> Vec<Block> {
     }
 }
 
-fn context(x: &Ctx<'_>) -> Vec<Block> {
+fn context(x: &Ctx<'_>, catalog: Option<&crate::catalog::Catalog>) -> Vec<Block> {
     if x.findings.is_empty() {
         return vec![para("No finding, so no NIST or ATT&CK theme to review.")];
     }
@@ -542,21 +544,49 @@ fn context(x: &Ctx<'_>) -> Vec<Block> {
     };
     let nist_rows = nist
         .iter()
-        .map(|(t, fs)| vec![tc(*t), nc(fs.len()), vec![sev(top(fs))], list(fs)])
+        .map(|(t, fs)| {
+            let csf = catalog
+                .and_then(|c| c.nist.theme(t))
+                .map_or(String::new(), |th| th.csf.clone());
+            vec![tc(*t), tc(csf), nc(fs.len()), vec![sev(top(fs))], list(fs)]
+        })
         .collect();
     let attack_rows = attack
         .iter()
-        .map(|(t, fs)| vec![vec![code(*t)], nc(fs.len()), vec![sev(top(fs))], list(fs)])
+        .map(|(t, fs)| {
+            let tech = catalog.and_then(|c| c.attack.technique(t));
+            vec![
+                vec![code(*t)],
+                tc(tech.map_or("", |x| x.name.as_str())),
+                tc(tech.map_or(String::new(), |x| x.tactics.join(", "))),
+                nc(fs.len()),
+                vec![sev(top(fs))],
+                list(fs),
+            ]
+        })
         .collect();
     vec![
         Block::Heading("NIST SP 800-82r3 themes".into()),
         table(
-            &["theme", "findings", "highest severity", "finding ids"],
+            &[
+                "theme",
+                "CSF",
+                "findings",
+                "highest severity",
+                "finding ids",
+            ],
             nist_rows,
         ),
-        Block::Heading("MITRE ATT&CK for ICS techniques".into()),
+        Block::Heading("MITRE ATT&CK for ICS techniques (v17)".into()),
         table(
-            &["technique", "findings", "highest severity", "finding ids"],
+            &[
+                "technique",
+                "name",
+                "tactics",
+                "findings",
+                "highest severity",
+                "finding ids",
+            ],
             attack_rows,
         ),
     ]
@@ -574,7 +604,17 @@ fn risks(x: &Ctx<'_>) -> Vec<Block> {
     if x.findings.is_empty() {
         return vec![para("No rule fired.")];
     }
-    let mut list: Vec<&Finding> = x.findings.iter().collect();
+    // Context (informational findings) is no risk: it stays in the findings section.
+    let mut list: Vec<&Finding> = x
+        .findings
+        .iter()
+        .filter(|f| f.status != Status::Informational)
+        .collect();
+    if list.is_empty() {
+        return vec![para(
+            "Only informational findings: nothing ranks as a risk.",
+        )];
+    }
     list.sort_by(|a, b| {
         b.severity
             .cmp(&a.severity)
