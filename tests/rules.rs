@@ -654,3 +654,254 @@ fn bad_metadata_names_line_and_column() {
     let err = String::from_utf8_lossy(&o.stderr);
     assert!(err.contains("site.yml") && err.contains("line 5"), "{err}");
 }
+
+/// The reference tool's protocol rules on one capture each: (capture under
+/// ../shared/captures, rule, status, severity, first evidence frame, evidence total).
+/// First frames were checked against tshark (`tshark -r CAPTURE -Y 'frame.number == N'`
+/// shows the protocol); a total counts conversations or link-layer flows. 0 frames:
+/// the protocol has no flow (link layer), and the Wireshark filter names it.
+const OBSERVED: &[(&str, &str, &str, &str, u64, u64)] = &[
+    (
+        "ndpi/bacnet.pcap",
+        "OT-ICS-BACNET",
+        "informational",
+        "info",
+        1,
+        10,
+    ),
+    (
+        "ndpi/beckhoff_ads.pcapng",
+        "OT-ICS-BECKHOFF-ADS",
+        "informational",
+        "info",
+        1,
+        1,
+    ),
+    (
+        "ethercrab/twincat-run-ek1100-el1004.pcapng",
+        "OT-ICS-ETHERCAT",
+        "informational",
+        "info",
+        0,
+        0,
+    ),
+    (
+        "icsnpp-omron-fins/omron_test.pcap",
+        "OT-ICS-FINS",
+        "informational",
+        "info",
+        3,
+        2,
+    ),
+    (
+        "ndpi/egd.pcapng",
+        "OT-ICS-GE-SRTP",
+        "informational",
+        "info",
+        1,
+        1,
+    ),
+    (
+        "icsnpp-hart-ip/hart-ip_all_messageIDs.pcapng",
+        "OT-ICS-HART-IP",
+        "informational",
+        "info",
+        1,
+        1,
+    ),
+    (
+        "ndpi/IEC104.pcap",
+        "OT-ICS-IEC104",
+        "informational",
+        "info",
+        1,
+        2,
+    ),
+    (
+        "icsnpp-iec61850-goose/GOOSE_missing_all_data.pcap",
+        "OT-ICS-IEC61850",
+        "informational",
+        "info",
+        1,
+        1,
+    ),
+    (
+        "ics-security-tools/melsoft_UDP_clean_2.pcap",
+        "OT-ICS-MITSUBISHI-SLMP",
+        "informational",
+        "info",
+        1,
+        432,
+    ),
+    (
+        "icsnpp-opcua-binary/python_opcua-client-server_minimal.pcap",
+        "OT-ICS-OPCUA",
+        "informational",
+        "info",
+        3,
+        1,
+    ),
+    (
+        "ndpi/cnp_ip.pcapng",
+        "OT-ICS-OTHER",
+        "informational",
+        "info",
+        1,
+        1,
+    ),
+    (
+        "ndpi/profinet-io-le.pcap",
+        "OT-ICS-PROFINET",
+        "informational",
+        "info",
+        1,
+        1,
+    ),
+    (
+        "suricata-verify/dhcp-eve-extended/input.pcap",
+        "OT-NET-DHCP",
+        "candidate",
+        "low",
+        1,
+        1,
+    ),
+    (
+        "ndpi/upnp.pcap",
+        "OT-NET-DISCOVERY",
+        "informational",
+        "info",
+        1,
+        2,
+    ),
+    ("ndpi/dns.pcap", "OT-NET-DNS", "informational", "info", 1, 2),
+    (
+        "ndpi/nfsv2.pcap",
+        "OT-NET-FILE-TRANSFER",
+        "candidate",
+        "low",
+        1,
+        5,
+    ),
+    (
+        "ndpi/rdp.pcap",
+        "OT-NET-REMOTE-ADMIN",
+        "confirmed_by_rule",
+        "medium",
+        1,
+        1,
+    ),
+    (
+        "ndpi/hsrp2.pcap",
+        "OT-NET-ROUTING-HA",
+        "informational",
+        "info",
+        1,
+        2,
+    ),
+    (
+        "icsnpp-profinet-io-cm/profinet_io_cm_mixed_1.pcap",
+        "OT-NET-SENTINEL-HASP",
+        "informational",
+        "info",
+        164,
+        3,
+    ),
+    (
+        "ndpi/smbv1.pcap",
+        "OT-NET-SMB-NETBIOS",
+        "confirmed_by_rule",
+        "medium",
+        1,
+        1,
+    ),
+    (
+        "ndpi/snmp.pcap",
+        "OT-NET-SNMP",
+        "confirmed_by_rule",
+        "medium",
+        1,
+        17,
+    ),
+    (
+        "suricata-verify/bug-5633-gre-01/gre-udp.pcap",
+        "OT-NET-SYSLOG",
+        "informational",
+        "info",
+        1,
+        1,
+    ),
+    (
+        "ndpi/fuzz-2006-06-26-2594.pcap",
+        "OT-NET-TCP-QUALITY",
+        "informational",
+        "info",
+        44,
+        1,
+    ),
+    (
+        "suricata-verify/firewall__tcp-session-decode-malformed-ipv4/input.pcap",
+        "OT-NET-TLS",
+        "informational",
+        "info",
+        1,
+        1,
+    ),
+    (
+        "suricata-verify/arp__detect-arp-04-vxlan/vxlan-arp.pcap",
+        "OT-NET-TUNNEL",
+        "informational",
+        "info",
+        0,
+        0,
+    ),
+    (
+        "ndpi/telnet.pcap",
+        "OT-NET-PLAINTEXT",
+        "confirmed_by_rule",
+        "high",
+        1,
+        1,
+    ),
+    (
+        "ndpi/telnet.pcap",
+        "OT-SENSITIVE-TELNET",
+        "confirmed_by_rule",
+        "high",
+        38,
+        1,
+    ),
+];
+
+#[test]
+fn observed_protocol_rules_on_shared_captures() {
+    let shared = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/captures");
+    if !shared.is_dir() {
+        return;
+    }
+    for &(cap, rule, status, severity, first, total) in OBSERVED {
+        let f = findings(&[&shared.join(cap)]);
+        let x = f
+            .iter()
+            .find(|x| x["rule"] == rule)
+            .unwrap_or_else(|| panic!("{cap}: no {rule} in {:?}", ids(&f)));
+        assert_eq!(
+            (
+                x["status"].as_str().unwrap(),
+                x["severity"].as_str().unwrap()
+            ),
+            (status, severity),
+            "{cap} {rule}"
+        );
+        if first > 0 {
+            assert_eq!(frames(x).first(), Some(&first), "{cap} {rule}");
+            assert_eq!(x["evidence_total"], total, "{cap} {rule}");
+        } else if total == 0 && !rule.starts_with("OT-SENSITIVE") {
+            // No flow to point at: the filter names the protocol instead.
+            let filter = x["wireshark_filter"].as_str().unwrap();
+            assert!(
+                !filter.starts_with("frame.number"),
+                "{cap} {rule}: {filter}"
+            );
+        }
+    }
+}

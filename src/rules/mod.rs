@@ -131,6 +131,9 @@ pub struct Finding {
     pub nist_800_82r3: &'static [&'static str],
     pub recommendation: &'static str,
     pub validation: &'static [&'static str],
+    /// A Wireshark display filter for the finding when it has no evidence frames (a
+    /// link-layer protocol counted without flows).
+    pub display_filter: String,
 }
 
 impl Finding {
@@ -150,12 +153,16 @@ impl Finding {
             nist_800_82r3: rule.nist_800_82r3,
             recommendation: "",
             validation: &[],
+            display_filter: String::new(),
         }
     }
 
     /// A Wireshark display filter that shows the evidence frames (of one capture:
     /// the frame numbers of a batch are per file).
     pub fn wireshark_filter(&self) -> String {
+        if self.evidence.is_empty() && !self.display_filter.is_empty() {
+            return self.display_filter.clone();
+        }
         let frames: BTreeSet<u64> = self.evidence.iter().map(|e| e.frame.1).collect();
         let list: Vec<String> = frames.iter().map(u64::to_string).collect();
         format!("frame.number in {{{}}}", list.join(" "))

@@ -374,6 +374,29 @@ fn answered(c: &crate::flow::Conv) -> bool {
     both || group || c.total_packets() >= 2
 }
 
+/// Wireshark's name for a protocol id where it differs.
+fn wireshark_name(id: &str) -> &str {
+    match id {
+        "ethercat" => "ecat",
+        "profinet_rt" => "pn_rt",
+        "profinet_dcp" => "pn_dcp",
+        "profinet_ptcp" => "pn_ptcp",
+        "profinet_cm" => "pn_io",
+        "enip" => "enip",
+        "omron_fins" => "omron",
+        "melsec" => "slmp",
+        "ads" => "ams",
+        "opc_da_dcom" | "msrpc" => "dcerpc",
+        "snmp_trap" => "snmp",
+        "nbdgm" => "nbdgm",
+        "netbios" => "netbios",
+        "hart_ip" => "hart_ip",
+        "ldaps" => "tls",
+        "sentinel_hasp" => "udp.port == 1947",
+        other => other,
+    }
+}
+
 fn v4(ip: [u8; 4]) -> [u8; 16] {
     let mut a = [0u8; 16];
     a[10] = 0xff;
@@ -433,7 +456,13 @@ fn finding(spec: &'static Spec, s: Seen, site: Option<&Site>) -> Finding {
     if hosts.is_empty() {
         hosts.extend(s.evidence.iter().take(20).map(|e| e.src.clone()));
     }
+    let display_filter = list
+        .iter()
+        .map(|p| wireshark_name(p))
+        .collect::<Vec<_>>()
+        .join(" || ");
     Finding {
+        display_filter,
         title: format!("{} ({protocols})", spec.rule.title),
         status,
         severity,
