@@ -14,6 +14,10 @@
 //! segmentation, boundary protection, DMZ and firewall architecture, approved
 //! external paths.
 //!
+//! Conversations with public addresses at both ends make one more finding of the same
+//! rule, low (medium with an industrial protocol): publicly routed addressing inside
+//! the plant, or internet transit on the mirror port.
+//!
 //! Example: `OT-NET-PUBLIC-IP-001` "10.0.0.10 talks to 2 public addresses", high when
 //! 10.0.0.10 serves an industrial protocol, an industrial protocol crosses the
 //! boundary or a public host opened the conversation, else medium; candidate.
@@ -66,6 +70,12 @@ fn internal(s: Scope) -> bool {
 }
 
 pub fn run(a: &Analysis, site: Option<&Site>) -> Vec<Finding> {
+    let mut out = internal_to_public(a, site);
+    out.extend(public_to_public(a, site));
+    out
+}
+
+fn internal_to_public(a: &Analysis, site: Option<&Site>) -> Vec<Finding> {
     let ot_servers = ot_servers(a);
     // internal host -> (public peers, inbound conversations, packets, evidence, an
     // industrial protocol crossed, conversations).
@@ -183,4 +193,74 @@ pub fn run(a: &Analysis, site: Option<&Site>) -> Vec<Finding> {
             },
         )
         .collect()
+}
+
+/// Conversations whose two ends are both public: the plant addresses its hosts from
+/// public ranges (the reference tool reported only these), or the capture point sees
+/// internet transit. One finding for all of them.
+fn public_to_public(a: &Analysis, site: Option<&Site>) -> Option<Finding> {
+    let (mut n, mut packets, mut industrial) = (0u64, 0u64, false);
+    let mut hosts = BTreeSet::new();
+    let mut evidence = Vec::new();
+    for (c, app) in a.convs.iter().zip(&a.conv_app) {
+        let v6 = c.key.v6;
+        if scope::of(&c.key.lo, v6) != Scope::Public || scope::of(&c.key.hi, v6) != Scope::Public {
+            continue;
+        }
+        let listed = |x: &[u8; 16]| expected_service(site, &crate::report::ip_of(x, v6));
+        if listed(&c.key.lo) || listed(&c.key.hi) {
+            continue;
+        }
+        n += 1;
+        packets += c.total_packets();
+        industrial |= c
+            .decoded()
+            .is_some_and(|s| !matches!(s.proto, AppProto::It(_)));
+        let (client, server, _) = crate::report::it_csv::client_server(c);
+        if hosts.len() < 20 {
+            hosts.insert(client.clone());
+            hosts.insert(server.clone());
+        }
+        let protocol = app
+            .clone()
+            .unwrap_or_else(|| crate::aggregate::protocols::transport_name(c.key.proto));
+        gather(&mut evidence, || Evidence {
+            frame: c.first_frame,
+            ts_ns: c.first_ts,
+            src: client,
+            dst: server,
+            protocol,
+            detail: "both ends are public addresses".into(),
+        });
+    }
+    (n > 0).then(|| Finding {
+        title: format!("{n} conversation(s) between public addresses"),
+        status: Status::Candidate,
+        severity: if industrial {
+            Severity::Medium
+        } else {
+            Severity::Low
+        },
+        summary: format!(
+            "{n} conversation(s), {packets} packets, have a public address at both ends{}: \
+             either the plant uses publicly routable addresses inside, or the capture point \
+             sees traffic to and from the internet.",
+            if industrial {
+                ", some in an industrial protocol"
+            } else {
+                ""
+            }
+        ),
+        hosts,
+        evidence,
+        evidence_total: n,
+        recommendation: "Confirm the addressing plan: publicly routable addresses inside a \
+                         control network must never be reachable from outside; if this is \
+                         transit traffic, the mirror port sees more than the control zone.",
+        validation: &[
+            "Check who owns the addresses (the site's own allocation or someone else's).",
+            "Check the mirror configuration of the capture point.",
+        ],
+        ..Finding::of(&RULES[0])
+    })
 }
