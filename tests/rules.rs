@@ -905,3 +905,24 @@ fn observed_protocol_rules_on_shared_captures() {
         }
     }
 }
+
+/// snap7.pcap's S7 session runs between two public addresses (134.217.61.131 and
+/// .211): publicly routed plant addressing, reported once, medium for the S7.
+#[test]
+fn public_to_public_addressing() {
+    let f = findings(&[&fixture("equiv/snap7.pcap")]);
+    assert_eq!(ids_with(&f, "OT-NET-PUBLIC-IP"), ["OT-NET-PUBLIC-IP-001"]);
+    let x = by_id(&f, "OT-NET-PUBLIC-IP-001");
+    assert!(x["title"]
+        .as_str()
+        .unwrap()
+        .contains("between public addresses"));
+    check(
+        x,
+        "candidate",
+        "medium",
+        &["134.217.61.131", "134.217.61.211"],
+        &[1],
+        1,
+    );
+}
