@@ -926,3 +926,86 @@ fn public_to_public_addressing() {
         1,
     );
 }
+
+/// Each cleartext credential kind under the reference's rule id, or the generic one.
+/// Frames as tshark shows them: http.authorization at 4, snmp.community at 1, the
+/// Telnet password line ending at 42, pop PASS at 10.
+#[test]
+fn sensitive_rules_by_protocol() {
+    for (file, rule, severity, frame) in [
+        ("secrets/http.pcap", "OT-SENSITIVE-HTTP-AUTH", "high", 4),
+        (
+            "secrets/snmp.pcap",
+            "OT-SENSITIVE-SNMP-COMMUNITY",
+            "medium",
+            1,
+        ),
+        ("secrets/telnet.pcap", "OT-SENSITIVE-TELNET", "high", 42),
+        (
+            "secrets/pop3.pcap",
+            "OT-SENSITIVE-CLEARTEXT-CREDENTIALS",
+            "high",
+            10,
+        ),
+    ] {
+        let f = findings(&[&fixture(file)]);
+        assert_eq!(
+            ids_with(&f, "OT-SENSITIVE-"),
+            [format!("{rule}-001")],
+            "{file}"
+        );
+        check(
+            by_id(&f, &format!("{rule}-001")),
+            "confirmed_by_rule",
+            severity,
+            &["10.0.0.1", "10.0.0.2"],
+            &[frame],
+            1,
+        );
+    }
+}
+
+/// Site checks the demo cannot show: an unlisted DNS server, IT network access, and
+/// a VLAN the site does not list.
+#[test]
+fn site_services_it_access_and_vlans() {
+    let f = findings_with_site(
+        &[&fixture("rules/services.pcap")],
+        "expected_network_services:\n  dns_servers: [10.0.0.53]\n",
+    );
+    check(
+        by_id(&f, "OT-META-UNLISTED-SERVICE-001"),
+        "candidate",
+        "low",
+        &["8.8.8.8"],
+        &[1],
+        1,
+    );
+    // 10.0.0.67 (no listed asset in its /24) sweeps the listed 10.0.1.1, first at 61.
+    let f = findings_with_site(
+        &[&fixture("rules/scan.pcap")],
+        "known_assets:\n  plcs: [10.0.1.1]\nexpected_communications:\n  \
+         it_network_access_allowed: false\n",
+    );
+    check(
+        by_id(&f, "OT-META-IT-ACCESS-001"),
+        "candidate",
+        "medium",
+        &["10.0.0.67", "10.0.1.1"],
+        &[61],
+        1,
+    );
+    // gre.pcapng carries SIP on VLAN 142 (tshark: vlan.id at frame 1).
+    let f = findings_with_site(
+        &[&fixture("equiv/gre.pcapng")],
+        "capture_point:\n  vlans_observed: [10]\n",
+    );
+    let v = by_id(&f, "OT-META-VLAN-001");
+    assert!(v["title"].as_str().unwrap().contains("142"), "{v:#}");
+    assert_eq!(frames(v), [1]);
+    let f = findings_with_site(
+        &[&fixture("equiv/gre.pcapng")],
+        "capture_point:\n  vlans_observed: [142]\n",
+    );
+    assert!(ids_with(&f, "OT-META-VLAN").is_empty());
+}
