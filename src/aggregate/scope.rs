@@ -2,7 +2,7 @@
 //! special-purpose ranges (IANA IPv4/IPv6 special-purpose address registries, RFC 6890),
 //! so later stages can ask "does this talk to the internet".
 
-use std::net::{Ipv4Addr, Ipv6Addr};
+use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 
 /// Where an address lives.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -40,6 +40,29 @@ impl Scope {
 
 /// The scope of a flow address (16 bytes; IPv4 in the last four when `v6` is false,
 /// as flow keys hold it, and IPv4-mapped IPv6 addresses are taken as IPv4).
+/// The scope of an address given as `IpAddr` (site metadata, report text).
+pub fn of_ip(ip: &IpAddr) -> Scope {
+    match ip {
+        IpAddr::V4(v4) => of(&v4.to_ipv6_mapped().octets(), false),
+        IpAddr::V6(v6) => of(&v6.octets(), true),
+    }
+}
+
+/// The /24 of an IPv4 address or the /64 of an IPv6 one, as text (`10.0.1.0/24`,
+/// `fd00::/64`): the subnet clusters of the reports and the site checks.
+pub fn subnet(ip: &IpAddr) -> String {
+    match ip {
+        IpAddr::V4(v) => {
+            let o = v.octets();
+            format!("{}.{}.{}.0/24", o[0], o[1], o[2])
+        }
+        IpAddr::V6(v) => {
+            let s = v.segments();
+            format!("{}/64", Ipv6Addr::new(s[0], s[1], s[2], s[3], 0, 0, 0, 0))
+        }
+    }
+}
+
 pub fn of(addr: &[u8; 16], v6: bool) -> Scope {
     if !v6 {
         return of_v4(Ipv4Addr::new(addr[12], addr[13], addr[14], addr[15]));

@@ -28,14 +28,6 @@ pub fn ip_of(a: &[u8; 16], v6: bool) -> IpAddr {
     }
 }
 
-/// The flow-key form of an address (IPv4 as `::ffff:a.b.c.d`), for `scope::of`.
-pub fn ip_key(ip: &IpAddr) -> [u8; 16] {
-    match ip {
-        IpAddr::V4(v4) => v4.to_ipv6_mapped().octets(),
-        IpAddr::V6(v6) => v6.octets(),
-    }
-}
-
 pub fn mac_text(m: &[u8; 6]) -> String {
     format!(
         "{:02x}:{:02x}:{:02x}:{:02x}:{:02x}:{:02x}",

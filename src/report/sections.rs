@@ -340,21 +340,8 @@ impl<'a> Ctx<'a> {
     }
 
     fn is_public(&self, addr: &str) -> bool {
-        addr.parse::<IpAddr>().is_ok_and(|ip| {
-            let (b, v6) = flow_bytes(ip);
-            scope::of(&b, v6) == Scope::Public
-        })
-    }
-}
-
-fn flow_bytes(ip: IpAddr) -> ([u8; 16], bool) {
-    match ip {
-        IpAddr::V4(v) => {
-            let mut b = [0u8; 16];
-            b[12..].copy_from_slice(&v.octets());
-            (b, false)
-        }
-        IpAddr::V6(v) => (v.octets(), true),
+        addr.parse::<IpAddr>()
+            .is_ok_and(|ip| scope::of_ip(&ip) == Scope::Public)
     }
 }
 
@@ -368,23 +355,8 @@ fn endpoint_addr(e: &Endpoint) -> String {
 /// The cluster heading of an address: its /24 or /64, `public`, or `link layer`.
 pub fn cluster_of(addr: &str) -> String {
     match addr.parse::<IpAddr>() {
-        Ok(ip) => {
-            let (b, v6) = flow_bytes(ip);
-            if scope::of(&b, v6) == Scope::Public {
-                return "public".into();
-            }
-            match ip {
-                IpAddr::V4(v) => {
-                    let o = v.octets();
-                    format!("{}.{}.{}.0/24", o[0], o[1], o[2])
-                }
-                IpAddr::V6(v) => {
-                    let s = v.segments();
-                    let net = std::net::Ipv6Addr::new(s[0], s[1], s[2], s[3], 0, 0, 0, 0);
-                    format!("{net}/64")
-                }
-            }
-        }
+        Ok(ip) if scope::of_ip(&ip) == Scope::Public => "public".into(),
+        Ok(ip) => scope::subnet(&ip),
         Err(_) => "link layer".into(),
     }
 }

@@ -112,13 +112,14 @@ pub fn run(a: &Analysis) -> Vec<Finding> {
                 hosts.insert(client.clone());
                 hosts.insert(server.clone());
             }
-            gather(&mut evidence, || Evidence {
-                frame: c.first_frame,
-                ts_ns: c.first_ts,
-                src: client,
-                dst: server,
-                protocol: crate::aggregate::protocols::transport_name(c.key.proto),
-                detail: format!("{what} (port {port})"),
+            gather(&mut evidence, || {
+                Evidence::first_of(
+                    c,
+                    client,
+                    server,
+                    crate::aggregate::protocols::transport_name(c.key.proto),
+                    format!("{what} (port {port})"),
+                )
             });
         }
         if n == 0 {

@@ -110,13 +110,14 @@ pub fn run(a: &Analysis, site: Option<&Site>) -> Vec<Finding> {
             n += 1;
             servers.insert(server.clone());
             clients.insert(client.clone());
-            gather(&mut evidence, || Evidence {
-                frame: c.first_frame,
-                ts_ns: c.first_ts,
-                src: client,
-                dst: server,
-                protocol: proto.into(),
-                detail: format!("{proto} with a public server"),
+            gather(&mut evidence, || {
+                Evidence::first_of(
+                    c,
+                    client,
+                    server,
+                    proto,
+                    format!("{proto} with a public server"),
+                )
             });
         }
         if n == 0 {
@@ -190,13 +191,8 @@ fn vpn(a: &Analysis, site: Option<&Site>) -> Option<Finding> {
             ends.insert(client.clone());
             ends.insert(server.clone());
         }
-        gather(&mut evidence, || Evidence {
-            frame: c.first_frame,
-            ts_ns: c.first_ts,
-            src: client,
-            dst: server,
-            protocol: p.into(),
-            detail: format!("first frame of a {p} tunnel"),
+        gather(&mut evidence, || {
+            Evidence::first_of(c, client, server, p, format!("first frame of a {p} tunnel"))
         });
     }
     if n == 0 {

@@ -110,6 +110,26 @@ pub struct Evidence {
     pub detail: String,
 }
 
+impl Evidence {
+    /// The first frame of conversation `c`, shown as `src` to `dst`.
+    pub fn first_of(
+        c: &crate::flow::Conv,
+        src: String,
+        dst: String,
+        protocol: impl Into<String>,
+        detail: impl Into<String>,
+    ) -> Evidence {
+        Evidence {
+            frame: c.first_frame,
+            ts_ns: c.first_ts,
+            src,
+            dst,
+            protocol: protocol.into(),
+            detail: detail.into(),
+        }
+    }
+}
+
 /// What a rule found.
 #[derive(Clone, Debug)]
 pub struct Finding {

@@ -25,7 +25,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use super::{addr, gather, Evidence, Finding, Rule, Severity, Status};
+use super::{gather, Evidence, Finding, Rule, Severity, Status};
 use crate::aggregate::protocols::Detection;
 use crate::aggregate::scope::{self, Scope};
 use crate::pipeline::Analysis;
@@ -286,13 +286,14 @@ pub fn run(a: &Analysis, site: Option<&Site>) -> Vec<Finding> {
             }
             s.flows += 1;
             s.servers.insert(server.clone());
-            gather(&mut s.evidence, || Evidence {
-                frame: c.first_frame,
-                ts_ns: c.first_ts,
-                src: client,
-                dst: server,
-                protocol: app.to_string(),
-                detail: format!("first frame of a {app} conversation to port {port}"),
+            gather(&mut s.evidence, || {
+                Evidence::first_of(
+                    c,
+                    client,
+                    server,
+                    app.to_string(),
+                    format!("first frame of a {app} conversation to port {port}"),
+                )
             });
         }
     }
@@ -305,13 +306,14 @@ pub fn run(a: &Analysis, site: Option<&Site>) -> Vec<Finding> {
                 .all(|x| matches!(scope::of(x, true), Scope::Public | Scope::Private));
             s.flows += 1;
             s.servers.insert(server.clone());
-            gather(&mut s.evidence, || Evidence {
-                frame: c.first_frame,
-                ts_ns: c.first_ts,
-                src: client,
-                dst: server,
-                protocol: "ipv6".into(),
-                detail: "first frame of an IPv6 conversation".into(),
+            gather(&mut s.evidence, || {
+                Evidence::first_of(
+                    c,
+                    client,
+                    server,
+                    "ipv6",
+                    "first frame of an IPv6 conversation",
+                )
             });
         }
     }
@@ -339,7 +341,7 @@ pub fn run(a: &Analysis, site: Option<&Site>) -> Vec<Finding> {
                 frame: b.first_frame,
                 ts_ns: b.first_ts,
                 src: mac_text(&b.mac),
-                dst: addr(&v4(b.ip), false),
+                dst: std::net::Ipv4Addr::from(b.ip).to_string(),
                 protocol: "arp".into(),
                 detail: format!(
                     "{} claimed by {}",
@@ -395,14 +397,6 @@ fn wireshark_name(id: &str) -> &str {
         "sentinel_hasp" => "udp.port == 1947",
         other => other,
     }
-}
-
-fn v4(ip: [u8; 4]) -> [u8; 16] {
-    let mut a = [0u8; 16];
-    a[10] = 0xff;
-    a[11] = 0xff;
-    a[12..].copy_from_slice(&ip);
-    a
 }
 
 fn finding(spec: &'static Spec, s: Seen, site: Option<&Site>) -> Finding {

@@ -51,18 +51,10 @@ pub const RULES: &[Rule] = &[Rule {
 /// time server or remote-access server it uses on purpose).
 pub(crate) fn expected_service(site: Option<&Site>, ip: &std::net::IpAddr) -> bool {
     let Some(site) = site else { return false };
-    let s = &site.expected_network_services;
-    [
-        &s.dns_servers,
-        &s.ntp_servers,
-        &s.dhcp_servers,
-        &s.domain_controllers,
-        &s.monitoring_servers,
-        &s.backup_servers,
-        &s.remote_access_servers,
-    ]
-    .into_iter()
-    .any(|list| Site::listed(list, ip))
+    site.expected_network_services
+        .all()
+        .into_iter()
+        .any(|(_, list)| Site::listed(list, ip))
 }
 
 fn internal(s: Scope) -> bool {
@@ -120,17 +112,13 @@ fn internal_to_public(a: &Analysis, site: Option<&Site>) -> Vec<Finding> {
             .cloned()
             .flatten()
             .unwrap_or_else(|| crate::aggregate::protocols::transport_name(c.key.proto));
-        gather(&mut g.3, || Evidence {
-            frame: c.first_frame,
-            ts_ns: c.first_ts,
-            src,
-            dst,
-            protocol,
-            detail: if inbound {
-                "conversation opened from the public side".into()
-            } else {
-                "conversation with a public address".into()
-            },
+        let detail = if inbound {
+            "conversation opened from the public side"
+        } else {
+            "conversation with a public address"
+        };
+        gather(&mut g.3, || {
+            Evidence::first_of(c, src, dst, protocol, detail)
         });
     }
     groups
@@ -224,13 +212,14 @@ fn public_to_public(a: &Analysis, site: Option<&Site>) -> Option<Finding> {
         let protocol = app
             .clone()
             .unwrap_or_else(|| crate::aggregate::protocols::transport_name(c.key.proto));
-        gather(&mut evidence, || Evidence {
-            frame: c.first_frame,
-            ts_ns: c.first_ts,
-            src: client,
-            dst: server,
-            protocol,
-            detail: "both ends are public addresses".into(),
+        gather(&mut evidence, || {
+            Evidence::first_of(
+                c,
+                client,
+                server,
+                protocol,
+                "both ends are public addresses",
+            )
         });
     }
     (n > 0).then(|| Finding {

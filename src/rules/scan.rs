@@ -76,14 +76,13 @@ fn probe(c: &Conv) -> Option<(String, String, u16)> {
 }
 
 fn evidence(c: &Conv, src: &str, dst: &str, port: u16) -> Evidence {
-    Evidence {
-        frame: c.first_frame,
-        ts_ns: c.first_ts,
-        src: src.to_string(),
-        dst: dst.to_string(),
-        protocol: "tcp".into(),
-        detail: format!("connection attempt to port {port}"),
-    }
+    Evidence::first_of(
+        c,
+        src.to_string(),
+        dst.to_string(),
+        "tcp",
+        format!("connection attempt to port {port}"),
+    )
 }
 
 pub fn run(a: &Analysis) -> Vec<Finding> {

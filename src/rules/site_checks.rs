@@ -159,8 +159,7 @@ fn talkers(a: &Analysis, site: &Site) -> Vec<Finding> {
             let Some(t) = lists.iter().find(|t| t.plc == plc) else {
                 continue;
             };
-            let key = crate::report::ip_key(&other);
-            let sc = scope::of(&key, other.is_ipv6());
+            let sc = scope::of_ip(&other);
             if t.allowed_sources.contains(&other)
                 || plcs.contains(&other)
                 || matches!(sc, Scope::Multicast | Scope::Broadcast | Scope::Unspecified)
@@ -175,17 +174,18 @@ fn talkers(a: &Analysis, site: &Site) -> Vec<Finding> {
                 .unwrap_or_else(|| crate::aggregate::protocols::transport_name(c.key.proto));
             g.2.insert(proto.clone());
             let (src, dst, _) = client_server(c);
-            gather(&mut g.3, || Evidence {
-                frame: c.first_frame,
-                ts_ns: c.first_ts,
-                src,
-                dst,
-                protocol: proto,
-                detail: format!(
-                    "{} is not an allowed source of {}",
-                    ip_text(&other),
-                    ip_text(&plc)
-                ),
+            gather(&mut g.3, || {
+                Evidence::first_of(
+                    c,
+                    src,
+                    dst,
+                    proto,
+                    format!(
+                        "{} is not an allowed source of {}",
+                        ip_text(&other),
+                        ip_text(&plc)
+                    ),
+                )
             });
             break;
         }
@@ -234,15 +234,7 @@ fn listed(site: &Site) -> BTreeSet<IpAddr> {
         .into_iter()
         .flat_map(|(_, h)| h.ips.iter().copied())
         .collect();
-    for list in [
-        &s.dns_servers,
-        &s.ntp_servers,
-        &s.dhcp_servers,
-        &s.domain_controllers,
-        &s.monitoring_servers,
-        &s.backup_servers,
-        &s.remote_access_servers,
-    ] {
+    for (_, list) in s.all() {
         all.extend(list.iter().flat_map(|h| h.ips.iter().copied()));
     }
     for t in &site.expected_communications.plc_allowed_talkers {
@@ -270,14 +262,13 @@ fn assets(a: &Analysis, site: &Site) -> Vec<Finding> {
             let ip = ip_of(&end.0, c.key.v6);
             senders.entry(ip).or_insert_with(|| {
                 let (src, dst, _) = client_server(c);
-                Evidence {
-                    frame: c.first_frame,
-                    ts_ns: c.first_ts,
+                Evidence::first_of(
+                    c,
                     src,
                     dst,
-                    protocol: crate::aggregate::protocols::transport_name(c.key.proto),
-                    detail: format!("first conversation of {}", ip_text(&ip)),
-                }
+                    crate::aggregate::protocols::transport_name(c.key.proto),
+                    format!("first conversation of {}", ip_text(&ip)),
+                )
             });
         }
     }
@@ -294,11 +285,7 @@ fn assets(a: &Analysis, site: &Site) -> Vec<Finding> {
     let unlisted: Vec<(&IpAddr, &Evidence)> = senders
         .iter()
         .filter(|(ip, _)| {
-            let key = crate::report::ip_key(ip);
-            matches!(
-                scope::of(&key, ip.is_ipv6()),
-                Scope::Private | Scope::Shared
-            ) && !listed.contains(ip)
+            matches!(scope::of_ip(ip), Scope::Private | Scope::Shared) && !listed.contains(ip)
         })
         .collect();
     if !unlisted.is_empty() {
@@ -403,18 +390,17 @@ fn services(a: &Analysis, site: &Site) -> Vec<Finding> {
             }
             servers.entry(server).or_insert_with(|| {
                 let (src, dst, _) = client_server(c);
-                Evidence {
-                    frame: c.first_frame,
-                    ts_ns: c.first_ts,
+                Evidence::first_of(
+                    c,
                     src,
                     dst,
-                    protocol: proto.into(),
-                    detail: format!(
+                    proto,
+                    format!(
                         "{} answered {proto} for {}",
                         ip_text(&server),
                         ip_text(&client)
                     ),
-                }
+                )
             });
         }
         if servers.is_empty() {
@@ -456,14 +442,13 @@ fn vlans(a: &Analysis, site: &Site) -> Option<Finding> {
         }
         first.entry(c.key.vlan).or_insert_with(|| {
             let (src, dst, _) = client_server(c);
-            Evidence {
-                frame: c.first_frame,
-                ts_ns: c.first_ts,
+            Evidence::first_of(
+                c,
                 src,
                 dst,
-                protocol: crate::aggregate::protocols::transport_name(c.key.proto),
-                detail: format!("VLAN {}", c.key.vlan),
-            }
+                crate::aggregate::protocols::transport_name(c.key.proto),
+                format!("VLAN {}", c.key.vlan),
+            )
         });
     }
     for f in &a.l2 {
@@ -501,20 +486,6 @@ fn vlans(a: &Analysis, site: &Site) -> Option<Finding> {
     })
 }
 
-/// The /24 (IPv4) or /64 (IPv6) of an address.
-fn subnet(ip: &IpAddr) -> String {
-    match ip {
-        IpAddr::V4(v4) => {
-            let o = v4.octets();
-            format!("{}.{}.{}.0/24", o[0], o[1], o[2])
-        }
-        IpAddr::V6(v6) => {
-            let s = v6.segments();
-            format!("{:x}:{:x}:{:x}:{:x}::/64", s[0], s[1], s[2], s[3])
-        }
-    }
-}
-
 fn it_access(a: &Analysis, site: &Site) -> Option<Finding> {
     if site.expected_communications.it_network_access_allowed != crate::site::Answer::No {
         return None;
@@ -528,19 +499,15 @@ fn it_access(a: &Analysis, site: &Site) -> Option<Finding> {
     if known.is_empty() {
         return None;
     }
-    let ot_subnets: BTreeSet<String> = known.iter().map(subnet).collect();
+    let ot_subnets: BTreeSet<String> = known.iter().map(scope::subnet).collect();
     let mut evidence = Vec::new();
     let (mut hosts, mut n) = (BTreeSet::new(), 0u64);
     for c in &a.convs {
         let (x, y) = ends(c);
         for (asset, other) in [(x, y), (y, x)] {
-            let key = crate::report::ip_key(&other);
             if !known.contains(&asset)
-                || !matches!(
-                    scope::of(&key, other.is_ipv6()),
-                    Scope::Private | Scope::Shared
-                )
-                || ot_subnets.contains(&subnet(&other))
+                || !matches!(scope::of_ip(&other), Scope::Private | Scope::Shared)
+                || ot_subnets.contains(&scope::subnet(&other))
             {
                 continue;
             }
@@ -550,13 +517,14 @@ fn it_access(a: &Analysis, site: &Site) -> Option<Finding> {
                 hosts.insert(ip_text(&other));
             }
             let (src, dst, _) = client_server(c);
-            gather(&mut evidence, || Evidence {
-                frame: c.first_frame,
-                ts_ns: c.first_ts,
-                src,
-                dst,
-                protocol: crate::aggregate::protocols::transport_name(c.key.proto),
-                detail: format!("{} is outside the asset subnets", ip_text(&other)),
+            gather(&mut evidence, || {
+                Evidence::first_of(
+                    c,
+                    src,
+                    dst,
+                    crate::aggregate::protocols::transport_name(c.key.proto),
+                    format!("{} is outside the asset subnets", ip_text(&other)),
+                )
             });
             break;
         }

@@ -199,6 +199,21 @@ pub struct Services {
     pub remote_access_servers: Vec<Host>,
 }
 
+impl Services {
+    /// Every list with its key.
+    pub fn all(&self) -> [(&'static str, &Vec<Host>); 7] {
+        [
+            ("dns_servers", &self.dns_servers),
+            ("ntp_servers", &self.ntp_servers),
+            ("dhcp_servers", &self.dhcp_servers),
+            ("domain_controllers", &self.domain_controllers),
+            ("monitoring_servers", &self.monitoring_servers),
+            ("backup_servers", &self.backup_servers),
+            ("remote_access_servers", &self.remote_access_servers),
+        ]
+    }
+}
+
 /// Protocols the site expects, by category or as one flat list.
 #[derive(Clone, Debug, Default)]
 pub struct Protocols {

@@ -116,21 +116,6 @@ fn duration_text(ns: i64) -> String {
     format!("{}h {:02}m {:02}s", s / 3600, s / 60 % 60, s % 60)
 }
 
-/// The /24 (IPv4) or /64 (IPv6) of an address text.
-fn subnet_of(ip: &str) -> String {
-    match ip.parse::<std::net::IpAddr>() {
-        Ok(std::net::IpAddr::V4(v4)) => {
-            let o = v4.octets();
-            format!("{}.{}.{}.0/24", o[0], o[1], o[2])
-        }
-        Ok(std::net::IpAddr::V6(v6)) => {
-            let s = v6.segments();
-            format!("{:x}:{:x}:{:x}:{:x}::/64", s[0], s[1], s[2], s[3])
-        }
-        Err(_) => ip.to_string(),
-    }
-}
-
 /// Writes the file; `provided` is the metadata given with `--metadata`, whose
 /// site-only answers (names, capture point, booleans) are carried over.
 pub fn write(path: &Path, a: &Analysis, provided: Option<&Site>, digits: u8) -> Result<()> {
@@ -219,18 +204,12 @@ fn build(a: &Analysis, provided: Option<&Site>, digits: u8) -> Suggested {
         })
         .collect();
     let name_of = |ip: &str| names.get(ip).map_or("Unknown".to_string(), |n| n.1.clone());
-    let mut expected_network_services: BTreeMap<&'static str, Vec<HostOut>> = [
-        "dns_servers",
-        "ntp_servers",
-        "dhcp_servers",
-        "domain_controllers",
-        "monitoring_servers",
-        "backup_servers",
-        "remote_access_servers",
-    ]
-    .into_iter()
-    .map(|k| (k, Vec::new()))
-    .collect();
+    let mut expected_network_services: BTreeMap<&'static str, Vec<HostOut>> =
+        super::Services::default()
+            .all()
+            .into_iter()
+            .map(|(k, _)| (k, Vec::new()))
+            .collect();
     for (list, hosts) in services {
         let out = expected_network_services.entry(list).or_default();
         for (ip, why) in hosts {
@@ -433,7 +412,9 @@ fn build(a: &Analysis, provided: Option<&Site>, digits: u8) -> Suggested {
     for e in &a.endpoints {
         if let Addr::Ip(ip, v6) = &e.addr {
             if internal(ip, *v6) {
-                *subnets.entry(subnet_of(&addr(ip, *v6))).or_insert(0) += 1;
+                *subnets
+                    .entry(scope::subnet(&crate::report::ip_of(ip, *v6)))
+                    .or_insert(0) += 1;
             }
         }
     }
