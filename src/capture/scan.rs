@@ -531,7 +531,11 @@ impl Scanner {
                 if let Some(opts) = blk.body.get(12..) {
                     for (code, val) in pcapng::options(opts, sec.endian) {
                         if code == 5 && val.len() >= 8 {
-                            self.info.interface_drops += sec.endian.u64(val, 0);
+                            // A hostile counter must not overflow the sum.
+                            self.info.interface_drops = self
+                                .info
+                                .interface_drops
+                                .saturating_add(sec.endian.u64(val, 0));
                         }
                     }
                 }
