@@ -89,9 +89,12 @@ pub struct CaptureReport {
     pub interface_drops: u64,
     pub names: Vec<(std::net::IpAddr, String)>,
     /// Where each chunk starts and the frames before it, so a frame can be read back
-    /// by walking one chunk (`report::evidence`).
+    /// by walking a few records of one chunk (`report::evidence`).
     pub chunks: Vec<ChunkMark>,
 }
+
+/// Frames between two entries of [`ChunkMark::index`].
+pub const INDEX_STRIDE: u64 = 256;
 
 /// A chunk of a capture as decoded: its file range and the frames before it.
 #[derive(Clone, Debug)]
@@ -100,6 +103,10 @@ pub struct ChunkMark {
     pub offset: u64,
     pub len: usize,
     pub ctx: scan::Ctx,
+    /// File offset of the chunk's frames 1, 1 + [`INDEX_STRIDE`], 1 + 2 x
+    /// [`INDEX_STRIDE`], ... (a walk may start at any record of a chunk: its context
+    /// holds for all of them).
+    pub index: Vec<u64>,
 }
 
 impl CaptureReport {
@@ -310,6 +317,8 @@ struct ChunkOut {
     clean: bool,
     /// Records longer than the snaplen: (offset, captured length, snaplen).
     long_records: Vec<(u64, u32, u32)>,
+    /// See [`ChunkMark::index`].
+    index: Vec<u64>,
     /// Frames in the capture before this chunk.
     frame_offset: u64,
     last_ts: Option<i64>,
@@ -574,6 +583,7 @@ fn confirm(
             offset: wave.base + chunk.start as u64,
             len: chunk.end - chunk.start,
             ctx: chunk.ctx.clone(),
+            index: std::mem::take(&mut o.index),
         });
         *frames_before += o.frames;
         for &(offset, caplen, snaplen) in &o.long_records {
@@ -760,6 +770,7 @@ fn work_chunk(
         frames: 0,
         clean: true,
         long_records: Vec::new(),
+        index: Vec::new(),
         frame_offset: 0,
         last_ts: None,
     };
@@ -769,7 +780,12 @@ fn work_chunk(
     };
     let base_ptr = data.as_ptr() as usize;
     let mut walk = scan::records(chunk, data, wave.base);
-    for item in walk.by_ref() {
+    loop {
+        let at = walk.offset();
+        let Some(item) = walk.next() else { break };
+        if out.frames % INDEX_STRIDE == 0 {
+            out.index.push(at);
+        }
         out.frames += 1;
         let frame = out.frames;
         let rec = match item {

@@ -107,7 +107,15 @@ pub fn analyze(args: &AnalyzeArgs, argv: &[String]) -> Result<i32> {
     let cpu = (pipeline::process_cpu() - cpu0).as_secs_f64();
     for (a, name) in &analyses {
         let dir = if single { out.clone() } else { out.join(name) };
-        write_all(&dir, a, &run_info(wall, cpu), args, site.as_ref(), &catalog)?;
+        write_all(
+            &dir,
+            a,
+            &run_info(wall, cpu),
+            args,
+            site.as_ref(),
+            &catalog,
+            threads,
+        )?;
         for c in &a.captures {
             rows.push((c, if single { ".".into() } else { name.clone() }));
         }
@@ -126,6 +134,7 @@ pub fn analyze(args: &AnalyzeArgs, argv: &[String]) -> Result<i32> {
             args,
             site.as_ref(),
             &catalog,
+            threads,
         )?;
     }
 
@@ -159,61 +168,80 @@ fn write_all(
     args: &AnalyzeArgs,
     site: Option<&Site>,
     catalog: &Catalog,
+    threads: usize,
 ) -> Result<()> {
     let (t0, c0) = (Instant::now(), pipeline::process_cpu());
     let show_secrets = args.show_secrets;
     std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
     let digits = a.precision();
-    json_out::summary(&dir.join("summary.json"), a, digits)?;
-    csv_out::conversations(&dir.join("conversations.csv"), a, digits)?;
-    csv_out::endpoints(&dir.join("endpoints.csv"), a, digits)?;
-    csv_out::protocols(&dir.join("protocols.csv"), a)?;
-    csv_out::operations(&dir.join("ot_operations.csv"), a, digits)?;
-    csv_out::timing(&dir.join("ot_timing.csv"), a)?;
-    csv_out::assets(&dir.join("assets.csv"), a, digits)?;
-    json_out::assets(&dir.join("assets.json"), a, digits)?;
-    l2_csv::arp(&dir.join("arp.csv"), a, digits)?;
-    it_csv::observations(&dir.join("observations.csv"), a, digits)?;
-    it_csv::sensitive_hits(
-        &dir.join("sensitive_hits_redacted.csv"),
-        a,
-        digits,
-        show_secrets,
-    )?;
-    it_csv::remote_access(&dir.join("remote_access.csv"), a, digits)?;
-    let report_wall = t0.elapsed();
-    let report_cpu = pipeline::process_cpu().saturating_sub(c0);
-    let (t1, c1) = (Instant::now(), pipeline::process_cpu());
-    let settings = rules::Settings {
-        max_evidence: args.max_evidence as usize,
-        site,
-    };
-    let findings = rules::run(a, &settings);
-    let rules_time = StageTime {
-        name: "rules",
-        wall: t1.elapsed(),
-        cpu: pipeline::process_cpu().saturating_sub(c1),
-    };
-    let (t2, c2) = (Instant::now(), pipeline::process_cpu());
-    findings_json::write(&dir.join("findings.json"), a, &findings, digits)?;
-    let report = sections::Report::build(
-        a,
-        &findings,
-        &sections::Options {
+    // The tables do not depend on the rules: with a second thread they are written
+    // beside the rules, the reports and the evidence.
+    let tables = || -> Result<()> {
+        json_out::summary(&dir.join("summary.json"), a, digits)?;
+        csv_out::conversations(&dir.join("conversations.csv"), a, digits)?;
+        csv_out::endpoints(&dir.join("endpoints.csv"), a, digits)?;
+        csv_out::protocols(&dir.join("protocols.csv"), a)?;
+        csv_out::operations(&dir.join("ot_operations.csv"), a, digits)?;
+        csv_out::timing(&dir.join("ot_timing.csv"), a)?;
+        csv_out::assets(&dir.join("assets.csv"), a, digits)?;
+        json_out::assets(&dir.join("assets.json"), a, digits)?;
+        l2_csv::arp(&dir.join("arp.csv"), a, digits)?;
+        it_csv::observations(&dir.join("observations.csv"), a, digits)?;
+        it_csv::sensitive_hits(
+            &dir.join("sensitive_hits_redacted.csv"),
+            a,
             digits,
-            graph_top_n: args.graph_top_n as usize,
+            show_secrets,
+        )?;
+        it_csv::remote_access(&dir.join("remote_access.csv"), a, digits)
+    };
+    let triage = || -> Result<StageTime> {
+        let (t1, c1) = (Instant::now(), pipeline::thread_cpu());
+        let settings = rules::Settings {
+            max_evidence: args.max_evidence as usize,
             site,
-            catalog: Some(catalog),
-        },
-    );
-    markdown::write(&dir.join("report.md"), &report)?;
-    html::write(&dir.join("report.html"), &report)?;
-    site::suggest::write(&dir.join("suggested_metadata.yml"), a, site, digits)?;
-    evidence::write(dir, a, &findings, show_secrets)?;
+        };
+        let findings = rules::run(a, &settings);
+        let rules_time = StageTime {
+            name: "rules",
+            wall: t1.elapsed(),
+            cpu: pipeline::thread_cpu().saturating_sub(c1),
+        };
+        findings_json::write(&dir.join("findings.json"), a, &findings, digits)?;
+        let report = sections::Report::build(
+            a,
+            &findings,
+            &sections::Options {
+                digits,
+                graph_top_n: args.graph_top_n as usize,
+                site,
+                catalog: Some(catalog),
+            },
+        );
+        markdown::write(&dir.join("report.md"), &report)?;
+        html::write(&dir.join("report.html"), &report)?;
+        site::suggest::write(&dir.join("suggested_metadata.yml"), a, site, digits)?;
+        evidence::write(dir, a, &findings, show_secrets)?;
+        Ok(rules_time)
+    };
+    let rules_time = if threads > 1 {
+        std::thread::scope(|s| {
+            let t = s.spawn(tables);
+            let r = triage();
+            t.join().expect("table writer")?;
+            r
+        })?
+    } else {
+        tables()?;
+        triage()?
+    };
+    // Everything but the rules, on all threads.
     let report_time = StageTime {
         name: "report",
-        wall: report_wall + t2.elapsed(),
-        cpu: report_cpu + pipeline::process_cpu().saturating_sub(c2),
+        wall: t0.elapsed().saturating_sub(rules_time.wall),
+        cpu: pipeline::process_cpu()
+            .saturating_sub(c0)
+            .saturating_sub(rules_time.cpu),
     };
     json_out::run(&dir.join("run.json"), a, info, &[rules_time, report_time])?;
     Ok(())

@@ -366,28 +366,78 @@ fn pcapng_frames(path: &Path) -> Vec<(u64, u32, Vec<u8>)> {
 #[test]
 fn evidence_captures_hold_the_evidence_frames() {
     // Small chunks: frames are read back from the chunk that holds them.
+    let snap7 = fixture("equiv/snap7.pcap");
     for extra in [&[][..], &["--chunk-size", "1K", "--threads", "2"][..]] {
-        evidence_frames_match(extra);
+        evidence_frames_match(&snap7, &pcap_frames(&snap7), extra, 3);
+    }
+    // 720 frames with evidence up to frame 720: the walks start from the chunk's
+    // frame index (every 256 frames), in a pcap and in the same frames as a pcapng.
+    let dnp3 = fixture("equiv/dnp3_example.pcap");
+    let dir = tempfile::tempdir().unwrap();
+    let ng = dir.path().join("dnp3_example.pcapng");
+    let original = pcap_frames(&dnp3);
+    std::fs::write(&ng, as_pcapng(&original)).unwrap();
+    for capture in [&dnp3, &ng] {
+        for extra in [&[][..], &["--chunk-size", "16K"][..]] {
+            let frames = evidence_frames_match(capture, &original, extra, 2);
+            assert!(frames.iter().any(|&n| n > 512), "{frames:?}");
+        }
     }
 }
 
-fn evidence_frames_match(extra: &[&str]) {
-    let capture = fixture("equiv/snap7.pcap");
+/// A little-endian pcapng (one section, one Ethernet interface, µs timestamps) of
+/// `frames` as [`pcap_frames`] gives them.
+fn as_pcapng(frames: &[(u32, u32, u32, Vec<u8>)]) -> Vec<u8> {
+    fn block(out: &mut Vec<u8>, kind: u32, body: &[u8]) {
+        let len = (12 + body.len().next_multiple_of(4)) as u32;
+        out.extend_from_slice(&kind.to_le_bytes());
+        out.extend_from_slice(&len.to_le_bytes());
+        out.extend_from_slice(body);
+        out.resize(out.len() + body.len().next_multiple_of(4) - body.len(), 0);
+        out.extend_from_slice(&len.to_le_bytes());
+    }
+    let mut out = Vec::new();
+    let mut shb = vec![0x4d, 0x3c, 0x2b, 0x1a, 1, 0, 0, 0];
+    shb.extend_from_slice(&u64::MAX.to_le_bytes());
+    block(&mut out, 0x0a0d0d0a, &shb);
+    block(&mut out, 1, &[1, 0, 0, 0, 0, 0, 0, 0]);
+    for (sec, usec, orig, bytes) in frames {
+        let ts = *sec as u64 * 1_000_000 + *usec as u64;
+        let mut epb = vec![0u8; 4];
+        epb.extend_from_slice(&((ts >> 32) as u32).to_le_bytes());
+        epb.extend_from_slice(&(ts as u32).to_le_bytes());
+        epb.extend_from_slice(&(bytes.len() as u32).to_le_bytes());
+        epb.extend_from_slice(&orig.to_le_bytes());
+        epb.extend_from_slice(bytes);
+        block(&mut out, 6, &epb);
+    }
+    out
+}
+
+/// Checks every evidence capture of an analysis of `capture` against its frames
+/// (`original`, as [`pcap_frames`] gives them); returns the evidence frame numbers.
+fn evidence_frames_match(
+    capture: &Path,
+    original: &[(u32, u32, u32, Vec<u8>)],
+    extra: &[&str],
+    min_files: usize,
+) -> Vec<u64> {
     let out = tempfile::tempdir().unwrap();
     let st = Command::new(env!("CARGO_BIN_EXE_ottr"))
         .args(["analyze", "--quiet", "--no-hash", "-o"])
         .arg(out.path())
         .args(extra)
-        .arg(&capture)
+        .arg(capture)
         .status()
         .unwrap();
     assert!(st.success());
     let f: Value =
         serde_json::from_slice(&std::fs::read(out.path().join("findings.json")).unwrap()).unwrap();
-    let original = pcap_frames(&capture);
     let mut checked = 0;
+    let mut all = Vec::new();
     for x in f.as_array().unwrap() {
         let want = frames(x);
+        all.extend_from_slice(&want);
         let path = out
             .path()
             .join("evidence")
@@ -406,7 +456,8 @@ fn evidence_frames_match(extra: &[&str]) {
         }
         checked += 1;
     }
-    assert!(checked >= 3, "{checked}");
+    assert!(checked >= min_files, "{checked}");
+    all
 }
 
 /// Runs ottr on `captures` with a site metadata file written from `yaml`.

@@ -676,6 +676,12 @@ impl Records<'_> {
     pub fn clean(&self) -> bool {
         !self.failed && self.at == self.chunk.end
     }
+
+    /// File offset of the next record (or of a block the walk will skip before it).
+    #[inline]
+    pub fn offset(&self) -> u64 {
+        self.base + self.at as u64
+    }
 }
 
 impl<'a> Iterator for Records<'a> {

@@ -13,7 +13,7 @@ use base64::Engine as _;
 
 use crate::capture::scan::{self, Chunk, Item};
 use crate::capture::source::Source;
-use crate::pipeline::{Analysis, CaptureReport};
+use crate::pipeline::{Analysis, CaptureReport, INDEX_STRIDE};
 use crate::rules::Finding;
 
 /// One frame copied out of a capture.
@@ -76,7 +76,8 @@ pub fn write(dir: &Path, a: &Analysis, findings: &[Finding], show_secrets: bool)
 }
 
 /// Copies the frames numbered in `list` (1-based, as the pipeline numbered them),
-/// walking only the chunks that hold them.
+/// walking from the indexed record before each of them: at most
+/// [`INDEX_STRIDE`] records per run of wanted frames.
 fn read_frames(
     report: &CaptureReport,
     cap: u32,
@@ -85,26 +86,43 @@ fn read_frames(
 ) -> Result<()> {
     let src = Source::open(&report.path, true)?;
     let marks = &report.chunks;
-    let mut walked: BTreeSet<usize> = BTreeSet::new();
+    let mut done = 0u64;
     for &n in list {
-        // The last chunk with fewer frames before it than n holds frame n.
-        let i = marks.partition_point(|m| m.frames_before < n);
-        if i == 0 || !walked.insert(i - 1) {
+        if n <= done {
             continue;
         }
-        let m = &marks[i - 1];
-        let window = src.window(m.offset, m.len)?;
+        // The last chunk with fewer frames before it than n holds frame n.
+        let i = marks.partition_point(|m| m.frames_before < n);
+        let Some(m) = i.checked_sub(1).and_then(|i| marks.get(i)) else {
+            continue;
+        };
+        let j = ((n - m.frames_before - 1) / INDEX_STRIDE) as usize;
+        let chunk_end = m.offset + m.len as u64;
+        // A chunk without an index is walked from its start.
+        let (start, first, end) = match m.index.get(j) {
+            Some(&at) => (
+                at,
+                m.frames_before + 1 + j as u64 * INDEX_STRIDE,
+                m.index.get(j + 1).copied().unwrap_or(chunk_end),
+            ),
+            None => (m.offset, m.frames_before + 1, chunk_end),
+        };
+        let window = src.window(start, (end - start) as usize)?;
         let chunk = Chunk {
             start: 0,
-            end: m.len.min(window.len()),
+            end: window.len(),
             ctx: m.ctx.clone(),
             speculative: false,
         };
-        // Stop at the last wanted frame of this chunk.
-        let next = marks.get(i).map_or(u64::MAX, |x| x.frames_before);
-        let last = list.range(..=next).next_back().copied().unwrap_or(n);
-        let mut k = m.frames_before;
-        for item in scan::records(&chunk, &window, m.offset) {
+        // Stop at the last wanted frame of this stretch.
+        let stretch_end = if end == chunk_end {
+            marks.get(i).map_or(u64::MAX, |x| x.frames_before)
+        } else {
+            m.frames_before + (j as u64 + 1) * INDEX_STRIDE
+        };
+        let last = list.range(..=stretch_end).next_back().copied().unwrap_or(n);
+        let mut k = first - 1;
+        for item in scan::records(&chunk, &window, start) {
             k += 1;
             if k > last {
                 break;
@@ -123,6 +141,7 @@ fn read_frames(
                 }
             }
         }
+        done = last.max(n);
     }
     Ok(())
 }
