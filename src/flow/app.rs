@@ -283,6 +283,8 @@ pub struct AppState {
     pub server_port: u16,
     /// S7: rack and slot from the COTP connection request (see `S7_UNIT_KNOWN`).
     s7_unit: u64,
+    /// Row of `ops` the last PDU counted under.
+    last_op: u32,
     /// Frames and bytes in which at least one PDU was decoded.
     pub frames: u64,
     pub bytes: u64,
@@ -541,6 +543,7 @@ impl AppState {
             fragments: Default::default(),
             mms: MmsFlow::default(),
             s7_unit: 0,
+            last_op: 0,
             facts: Vec::new(),
             more_ops: Vec::new(),
             opcua: OpcUaFlow::default(),
@@ -617,7 +620,11 @@ impl AppState {
         ts_ns: i64,
         frame: (u32, u64),
     ) {
-        record(&mut self.ops, id, exception, ts_ns, frame);
+        // Polling repeats a cycle of operations: the row after the last one counted
+        // is the most likely.
+        let next = self.last_op as usize + 1;
+        let guess = if next < self.ops.len() { next } else { 0 };
+        self.last_op = record(&mut self.ops, guess, id, exception, ts_ns, frame) as u32;
         if id.request {
             self.timing.request(id.unit, id.function, txn, ts_ns);
         } else {
@@ -1179,18 +1186,7 @@ impl AppState {
                 None => self.ops.push((id, st)),
             }
         }
-        for mut t in std::mem::take(&mut self.timing.ops) {
-            t.unit = 0;
-            match self
-                .timing
-                .ops
-                .iter_mut()
-                .find(|x| x.function == t.function)
-            {
-                Some(x) => x.merge(&t),
-                None => self.timing.ops.push(t),
-            }
-        }
+        self.timing.set_unit(0);
     }
 
     /// One ISO-on-TCP frame of an MMS flow: COTP connection management is counted
@@ -1379,16 +1375,23 @@ impl OpStat {
     }
 }
 
-/// Counts one PDU of a flow's operation (link-layer flows count theirs here too).
+/// Counts one PDU of a flow's operation (link-layer flows count theirs here too);
+/// `guess` is the row to try first. Returns the operation's row.
 #[inline]
 pub fn record(
     ops: &mut Vec<(OpId, OpStat)>,
+    guess: usize,
     id: OpId,
     exception: bool,
     ts_ns: i64,
     frame: (u32, u64),
-) {
-    let s = match ops.iter().position(|(k, _)| *k == id) {
+) -> usize {
+    let found = match ops.get(guess) {
+        Some((k, _)) if *k == id => Some(guess),
+        _ => ops.iter().position(|(k, _)| *k == id),
+    };
+    let row = found.unwrap_or(ops.len());
+    let s = match found {
         Some(i) => &mut ops[i].1,
         None => {
             ops.push((
@@ -1412,6 +1415,7 @@ pub fn record(
     s.exceptions += exception as u64;
     s.first_ts = s.first_ts.min(ts_ns);
     s.last_ts = s.last_ts.max(ts_ns);
+    row
 }
 
 impl AppState {
@@ -1445,7 +1449,8 @@ impl AppState {
     pub fn take_timing_rows(&mut self, flow: &FlowKey) -> Vec<(OpKey, Timing)> {
         let flow = *flow;
         let (server_is_lo, server_port, proto) = (self.server_is_lo, self.server_port, self.proto);
-        std::mem::take(&mut self.timing.ops)
+        self.timing
+            .take_rows()
             .into_iter()
             .map(|t| {
                 let k = OpKey {

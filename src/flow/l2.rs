@@ -290,7 +290,7 @@ impl L2Flow {
             request: op.request.unwrap_or(true),
             function: op.function,
         };
-        record(&mut self.ops, id, op.exception, ts_ns, frame);
+        record(&mut self.ops, 0, id, op.exception, ts_ns, frame);
     }
 
     /// Counts one frame; `payload` is the ethertype's payload.

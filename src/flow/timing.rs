@@ -82,43 +82,88 @@ fn micros(ns: i64) -> u64 {
     (ns.max(0) as u64 / 1000).clamp(1, MAX_US)
 }
 
+/// Samples a flow holds before they go into the histograms of its rows.
+const SAMPLES: usize = 256;
+const LATENCY: u64 = 0;
+const INTERVAL: u64 = 1;
+
 /// Timing state of a flow.
 #[derive(Clone, Debug, Default)]
 pub struct FlowTiming {
     pub ops: Vec<Timing>,
-    /// (transaction, time, unit, function) of requests awaiting a response.
-    pending: VecDeque<(u32, i64, u64, u16)>,
+    /// (transaction, time, row) of requests awaiting a response.
+    pending: VecDeque<(u32, i64, u32)>,
+    /// Latency and interval samples not yet in their row's histogram, as (row << 33 |
+    /// kind << 32 | microseconds): recording each as it comes reads a histogram's
+    /// header and counters from far away for most PDUs; a burst of them reads each
+    /// line once.
+    samples: Vec<u64>,
+    /// Row of the last request: polling repeats a cycle, so the row after it is the
+    /// one the next request most often counts under.
+    last: u32,
 }
 
 impl FlowTiming {
-    fn entry(&mut self, unit: u64, function: u16) -> &mut Timing {
+    /// The row of (unit, function), made on first use.
+    #[inline]
+    fn row(&mut self, unit: u64, function: u16) -> usize {
+        let next = self.last as usize + 1;
+        let guess = if next < self.ops.len() { next } else { 0 };
+        if let Some(t) = self.ops.get(guess) {
+            if t.unit == unit && t.function == function {
+                return guess;
+            }
+        }
         match self
             .ops
             .iter()
             .position(|t| t.unit == unit && t.function == function)
         {
-            Some(i) => &mut self.ops[i],
+            Some(i) => i,
             None => {
                 self.ops.push(Timing::new(unit, function));
-                self.ops.last_mut().expect("just pushed")
+                self.ops.len() - 1
             }
         }
     }
 
-    pub fn request(&mut self, unit: u64, function: u16, txn: Option<u32>, ts_ns: i64) {
-        let t = self.entry(unit, function);
-        t.requests += 1;
-        if let Some(prev) = t.last_request {
-            record(&mut t.interval, micros(ts_ns - prev));
+    #[inline]
+    fn sample(&mut self, row: usize, kind: u64, us: u64) {
+        self.samples.push((row as u64) << 33 | kind << 32 | us);
+        if self.samples.len() >= SAMPLES {
+            self.flush();
         }
-        t.last_request = Some(ts_ns);
+    }
+
+    /// Records the samples held into the rows' histograms.
+    fn flush(&mut self) {
+        for s in self.samples.drain(..) {
+            let t = &mut self.ops[(s >> 33) as usize];
+            let h = if (s >> 32) & 1 == LATENCY {
+                &mut t.latency
+            } else {
+                &mut t.interval
+            };
+            record(h, s & u32::MAX as u64);
+        }
+    }
+
+    pub fn request(&mut self, unit: u64, function: u16, txn: Option<u32>, ts_ns: i64) {
+        let i = self.row(unit, function);
+        self.last = i as u32;
+        let t = &mut self.ops[i];
+        t.requests += 1;
+        let prev = t.last_request.replace(ts_ns);
+        if let Some(prev) = prev {
+            self.sample(i, INTERVAL, micros(ts_ns - prev));
+        }
         if let Some(txn) = txn {
             if self.pending.len() >= MAX_PENDING {
                 // A flow whose responses are not in the capture must not pay a shift
                 // of the whole list per request.
                 self.pending.pop_front();
             }
-            self.pending.push_back((txn, ts_ns, unit, function));
+            self.pending.push_back((txn, ts_ns, i as u32));
         }
     }
 
@@ -130,18 +175,54 @@ impl FlowTiming {
         let Some(i) = self.pending.iter().rposition(|p| p.0 == txn) else {
             return;
         };
-        let Some((_, t0, unit, f)) = self.pending.remove(i) else {
+        let Some((_, t0, row)) = self.pending.remove(i) else {
             return;
         };
-        let t = self.entry(unit, f);
-        t.matched += 1;
-        record(&mut t.latency, micros(ts_ns - t0));
+        self.ops[row as usize].matched += 1;
+        self.sample(row as usize, LATENCY, micros(ts_ns - t0));
+    }
+
+    /// The rows, their histograms complete, moved out of the flow.
+    pub fn take_rows(&mut self) -> Vec<Timing> {
+        self.flush();
+        self.pending.clear();
+        std::mem::take(&mut self.ops)
+    }
+
+    /// Gives every row `unit` (rows of one function then become one); requests
+    /// awaiting a response keep their row.
+    pub fn set_unit(&mut self, unit: u64) {
+        self.flush();
+        let mut moved = Vec::with_capacity(self.ops.len());
+        for mut t in std::mem::take(&mut self.ops) {
+            t.unit = unit;
+            let i = match self.ops.iter().position(|x| x.function == t.function) {
+                Some(i) => {
+                    self.ops[i].merge(&t);
+                    i
+                }
+                None => {
+                    self.ops.push(t);
+                    self.ops.len() - 1
+                }
+            };
+            moved.push(i as u32);
+        }
+        for p in &mut self.pending {
+            p.2 = moved[p.2 as usize];
+        }
+        self.last = 0;
     }
 
     pub fn merge(&mut self, o: &FlowTiming) {
         for t in &o.ops {
-            let e = self.entry(t.unit, t.function);
-            e.merge(t);
+            let i = self.row(t.unit, t.function);
+            self.ops[i].merge(t);
+        }
+        for &s in &o.samples {
+            let t = &o.ops[(s >> 33) as usize];
+            let i = self.row(t.unit, t.function);
+            self.sample(i, (s >> 32) & 1, s & u32::MAX as u64);
         }
     }
 }
@@ -159,6 +240,7 @@ mod tests {
             f.response(Some(i as u32), t + 2_000_000); // 2 ms later
         }
         f.response(Some(99), 5); // unmatched: ignored
+        f.flush();
         let t = &f.ops[0];
         assert_eq!((t.requests, t.matched), (10, 10));
         let lat = Timing::summary(&t.latency).unwrap();
@@ -168,6 +250,7 @@ mod tests {
         assert_eq!(t.interval.as_ref().map(|h| h.len()), Some(9));
         // A request without a later one or a response makes no histogram.
         f.request(2, 3, None, 0);
+        f.flush();
         let t = &f.ops[1];
         assert!(t.latency.is_none() && t.interval.is_none());
     }
@@ -183,5 +266,55 @@ mod tests {
         f.response(Some(199), 300_000);
         assert_eq!(f.ops[0].matched, 2);
         assert_eq!(f.pending.len(), MAX_PENDING - 2);
+    }
+
+    #[test]
+    fn held_samples_reach_the_histograms() {
+        let mut f = FlowTiming::default();
+        // Three operations polled in turn, past the samples a flow holds.
+        let n = SAMPLES as u32 * 2 + 7;
+        for i in 0..n {
+            let t = i as i64 * 10_000_000;
+            f.request(1, (i % 3) as u16, Some(i), t);
+            f.response(Some(i), t + 1_000_000);
+        }
+        let mut other = FlowTiming::default();
+        other.request(1, 0, None, 0);
+        other.request(1, 0, None, 30_000_000);
+        f.merge(&other);
+        let rows = f.take_rows();
+        assert_eq!(rows.len(), 3);
+        for t in &rows {
+            let (lat, iv) = (
+                t.latency.as_deref().unwrap(),
+                t.interval.as_deref().unwrap(),
+            );
+            assert_eq!(lat.len(), t.matched, "row {}", t.function);
+            // The merged flow's one interval joins function 0's.
+            let extra = (t.function == 0) as u64;
+            assert_eq!(iv.len(), t.requests - 1 - extra, "row {}", t.function);
+            assert!((29_000..=31_000).contains(&iv.value_at_quantile(0.5)));
+        }
+        assert_eq!(rows.iter().map(|t| t.matched).sum::<u64>(), n as u64);
+    }
+
+    #[test]
+    fn set_unit_keeps_pending_requests_on_their_row() {
+        let mut f = FlowTiming::default();
+        f.request(7, 4, Some(1), 0);
+        f.request(8, 5, Some(2), 10);
+        f.request(9, 4, Some(3), 20);
+        f.set_unit(0);
+        assert_eq!(f.ops.len(), 2);
+        f.response(Some(3), 2_000_020);
+        f.response(Some(2), 3_000_010);
+        let rows = f.take_rows();
+        let four = rows.iter().find(|t| t.function == 4).unwrap();
+        let five = rows.iter().find(|t| t.function == 5).unwrap();
+        assert_eq!((four.unit, four.requests, four.matched), (0, 2, 1));
+        assert_eq!((five.requests, five.matched), (1, 1));
+        let p50 = |t: &Timing| Timing::summary(&t.latency).unwrap()[1];
+        assert!((1990..=2010).contains(&p50(four)), "{}", p50(four));
+        assert!((2990..=3010).contains(&p50(five)), "{}", p50(five));
     }
 }
