@@ -30,6 +30,7 @@ LABELS = {
     "ottr-nohash": "ottr analyze --no-hash",
     "ottr-nohash-t1": "ottr --no-hash --threads 1",
     "ottr-engine": "ottr --no-hash --no-dissect",
+    "ottr-ot": "ottr --no-hash --no-it-dissect",
 }
 
 
@@ -158,6 +159,8 @@ def main():
         "ottr_nohash_vs_floor": ratio(res.get("ottr-nohash"), res.get("floor")),
         "ottr_nohash_all_vs_t1": ratio(res.get("ottr-nohash"), res.get("ottr-nohash-t1")),
         "dissectors_vs_engine": ratio(res.get("ottr-nohash"), res.get("ottr-engine")),
+        "it_vs_ot_only": ratio(res.get("ottr-nohash"), res.get("ottr-ot")),
+        "ot_only_vs_engine": ratio(res.get("ottr-ot"), res.get("ottr-engine")),
         "engine_vs_tshark": ratio(res.get("ottr-engine"), t),
         "engine_vs_floor": ratio(res.get("ottr-engine"), res.get("floor")),
         "floor_vs_tshark": ratio(res.get("floor"), t),
@@ -168,13 +171,18 @@ def main():
     # The dissector runs alternate with the engine runs: the median of each pair's
     # ratio is steadier on a loaded machine than the ratio of the two best times.
     pairs = {}
-    for name in ("ottr-nohash", "ottr-engine"):
+    for name in ("ottr-nohash", "ottr-engine", "ottr-ot"):
         for r in reps_by_name.get(name, []):
             if r["exit_code"] in (0, 1):
                 pairs.setdefault(r.get("rep"), {})[name] = r["wall_s"]
-    paired = [p["ottr-engine"] / p["ottr-nohash"] for p in pairs.values() if len(p) == 2]
-    if paired:
-        ratios["dissectors_vs_engine_paired"] = round(statistics.median(paired), 4)
+
+    def paired(num, den, key):
+        got = [p[den] / p[num] for p in pairs.values() if num in p and den in p]
+        if got:
+            ratios[key] = round(statistics.median(got), 4)
+
+    paired("ottr-nohash", "ottr-engine", "dissectors_vs_engine_paired")
+    paired("ottr-nohash", "ottr-ot", "it_vs_ot_only_paired")
     memtest = None
     m2, m8 = res.get("memtest-2GiB"), res.get("memtest-8GiB")
     if m2 and m8:
@@ -263,6 +271,9 @@ def main():
         ("engine_vs_floor", "engine alone / floor (target >= %.2f)" % TARGET_VS_FLOOR),
         ("dissectors_vs_engine", "with dissectors / engine alone (issue 3: >= 0.75)"),
         ("dissectors_vs_engine_paired", "  same, median of alternated pairs"),
+        ("ot_only_vs_engine", "industrial dissectors only / engine alone"),
+        ("it_vs_ot_only", "with IT dissectors / industrial only (issue 4)"),
+        ("it_vs_ot_only_paired", "  same, median of alternated pairs"),
         ("floor_vs_tshark", "floor / tshark"),
         ("floor_all_vs_t1", "floor all cores / 1 thread"),
         ("floor_t2_vs_t1", "floor 2 threads / 1 thread"),

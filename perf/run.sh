@@ -149,10 +149,12 @@ if [ "$SKIP_OTTR" != 1 ]; then
     measure ottr-t2 2 "$FILE" "$REPEAT" -- "$OTTR" analyze "$FILE" -o "$DATA/out" --quiet --threads 2
     # Without the SHA-256 of the input (the analysis alone, as tshark's stats pass),
     # alternated run by run with the engine alone (no application dissectors, for
-    # what the dissectors cost), so that a change of load hits both alike.
+    # what the dissectors cost) and with the industrial dissectors only (for what the
+    # IT ones add), so that a change of load hits all alike.
     for ((p = 1; p <= REPEAT; p++)); do
         FIRST_REP=$p measure ottr-nohash "$NPROC" "$FILE" "$p" -- "$OTTR" analyze "$FILE" -o "$DATA/out" --quiet --no-hash
         FIRST_REP=$p measure ottr-engine "$NPROC" "$FILE" "$p" -- "$OTTR" analyze "$FILE" -o "$DATA/out" --quiet --no-hash --no-dissect
+        FIRST_REP=$p measure ottr-ot "$NPROC" "$FILE" "$p" -- "$OTTR" analyze "$FILE" -o "$DATA/out" --quiet --no-hash --no-it-dissect
     done
     measure ottr-nohash-t1 1 "$FILE" "$REPEAT" -- "$OTTR" analyze "$FILE" -o "$DATA/out" --quiet --no-hash --threads 1
 fi

@@ -100,6 +100,11 @@ pub struct AnalyzeArgs {
     #[arg(long, hide = true)]
     pub no_dissect: bool,
 
+    /// Run the industrial dissectors only: no IT protocol by port or by content (for
+    /// measuring what the IT dissectors cost on their own).
+    #[arg(long, hide = true)]
+    pub no_it_dissect: bool,
+
     /// Write credentials and secrets seen in cleartext as they are, instead of only
     /// their first and last character (sensitive_hits_redacted.csv).
     #[arg(long)]

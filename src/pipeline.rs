@@ -46,6 +46,8 @@ pub struct Options {
     pub prefetch: bool,
     /// Run the application-protocol dissectors.
     pub dissect: bool,
+    /// Among them, the IT protocols' (by port and by content).
+    pub dissect_it: bool,
     /// Bytes read so far, for the progress bar.
     pub progress: Option<Arc<AtomicU64>>,
 }
@@ -60,6 +62,7 @@ impl Options {
             speculate: true,
             prefetch: true,
             dissect: true,
+            dissect_it: true,
             progress: None,
         }
     }
@@ -336,7 +339,11 @@ pub fn analyze(paths: &[PathBuf], opts: &Options) -> Analysis {
 fn analyze_in_pool(paths: &[PathBuf], opts: &Options) -> Analysis {
     let nshards = (opts.threads * 4).max(1);
     let mut shards: Vec<ShardTable> = (0..nshards)
-        .map(|_| ShardTable::new(opts.dissect))
+        .map(|_| {
+            let mut t = ShardTable::new(opts.dissect);
+            t.dissect_it = opts.dissect_it;
+            t
+        })
         .collect();
     let mut reasm = Reassembler::default();
     let mut counters = Counters::default();

@@ -64,6 +64,7 @@ pub fn analyze(args: &AnalyzeArgs, argv: &[String]) -> Result<i32> {
     opts.speculate = !args.exact_scan;
     opts.prefetch = !args.no_prefetch;
     opts.dissect = !args.no_dissect;
+    opts.dissect_it = !args.no_it_dissect;
     opts.progress = Some(progress.clone());
     let bar = Progress::start(
         !args.quiet && std::io::stderr().is_terminal(),

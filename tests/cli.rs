@@ -207,3 +207,49 @@ fn endpoints_name_mac_vendors_and_address_scopes() {
         "{e}"
     );
 }
+
+/// The measuring switch `--no-it-dissect` leaves the industrial dissectors on and
+/// every IT protocol undecoded (counted by port only).
+#[test]
+fn no_it_dissect_turns_off_only_the_it_protocols() {
+    let detection = |extra: &[&str]| {
+        let out = tempfile::tempdir().unwrap();
+        let mut args = vec!["analyze", "--quiet", "--no-hash", "--combine", "-o"];
+        args.push(s(out.path()));
+        args.extend_from_slice(extra);
+        let (it, ot) = (
+            fixture("rules/public.pcap"),
+            fixture("rules/modbus-units.pcap"),
+        );
+        args.extend([s(&it), s(&ot)]);
+        assert!(ottr(&args).status.success());
+        let csv = std::fs::read_to_string(out.path().join("protocols.csv")).unwrap();
+        let mut got: Vec<String> = csv
+            .lines()
+            .filter(|l| {
+                ["modbus,", "http,", "dns,", "ssh,"]
+                    .iter()
+                    .any(|p| l.starts_with(p))
+            })
+            .map(|l| {
+                let f: Vec<&str> = l.split(',').collect();
+                format!("{} {}", f[0], f[5])
+            })
+            .collect();
+        got.sort();
+        got
+    };
+    assert_eq!(
+        detection(&[]),
+        [
+            "dns decoded",
+            "http decoded",
+            "modbus decoded",
+            "ssh decoded"
+        ]
+    );
+    assert_eq!(
+        detection(&["--no-it-dissect"]),
+        ["dns port", "http port", "modbus decoded", "ssh port"]
+    );
+}

@@ -58,7 +58,7 @@ pub mod signal {
 }
 
 impl Conv {
-    fn new(r: &FlowRec, capture: u32, frame: u64, dissect: bool) -> Conv {
+    fn new(r: &FlowRec, capture: u32, frame: u64, dissect: bool, it: bool) -> Conv {
         let mut c = Conv {
             key: r.key,
             hash: r.hash,
@@ -71,7 +71,7 @@ impl Conv {
             initiator: 0,
             mac: [None; 2],
             app: app::candidate(&r.key)
-                .filter(|_| dissect)
+                .filter(|(p, _, _)| dissect && (it || !matches!(p, app::AppProto::It(_))))
                 .map(|(p, server_is_lo, port)| {
                     Box::new(super::it::app_state(p, &r.key, server_is_lo, port))
                 }),
@@ -194,6 +194,8 @@ pub struct ShardTable {
     l2: L2Table,
     /// Run the application dissectors (off only to measure the engine alone).
     dissect: bool,
+    /// Run the IT protocols' dissectors (off only to measure what they cost).
+    pub dissect_it: bool,
     /// Packets per minute per group of the flows counted here.
     timeline: Timeline,
 }
@@ -211,6 +213,7 @@ impl ShardTable {
             table: HashTable::new(),
             l2: L2Table::default(),
             dissect,
+            dissect_it: true,
             timeline: Timeline::default(),
         }
     }
@@ -235,7 +238,13 @@ impl ShardTable {
         let c = match self.table.find_mut(r.hash, |c| c.key == r.key) {
             Some(c) => c,
             None => {
-                let conv = Conv::new(r, capture, r.frame + frame_offset, self.dissect);
+                let conv = Conv::new(
+                    r,
+                    capture,
+                    r.frame + frame_offset,
+                    self.dissect,
+                    self.dissect_it,
+                );
                 self.table
                     .insert_unique(r.hash, conv, |c| c.hash)
                     .into_mut()
@@ -265,7 +274,11 @@ impl ShardTable {
             );
             if c.app.is_none() && c.sniffs < MAX_SNIFFS {
                 c.sniffs += 1;
-                c.app = data.get(s..e).and_then(|b| sniffed(c, r, d, b));
+                let it = self.dissect_it;
+                c.app = data
+                    .get(s..e)
+                    .and_then(|b| sniffed(c, r, d, b))
+                    .filter(|a| it || !matches!(a.proto, app::AppProto::It(_)));
                 if c.app.is_some() {
                     c.set_group();
                 }
