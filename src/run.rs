@@ -106,17 +106,20 @@ pub fn analyze(args: &AnalyzeArgs, argv: &[String]) -> Result<i32> {
     let mut rows: Vec<(&CaptureReport, String)> = Vec::new();
     let wall = started.elapsed().as_secs_f64();
     let cpu = (pipeline::process_cpu() - cpu0).as_secs_f64();
-    for (a, name) in &analyses {
-        let dir = if single { out.clone() } else { out.join(name) };
+    let write = |dir: &Path, a: &Analysis| {
         write_all(
-            &dir,
+            dir,
             a,
             &run_info(wall, cpu),
             args,
             site.as_ref(),
             &catalog,
             threads,
-        )?;
+        )
+    };
+    for (a, name) in &analyses {
+        let dir = if single { out.clone() } else { out.join(name) };
+        write(&dir, a)?;
         for c in &a.captures {
             rows.push((c, if single { ".".into() } else { name.clone() }));
         }
@@ -128,15 +131,7 @@ pub fn analyze(args: &AnalyzeArgs, argv: &[String]) -> Result<i32> {
         let parts: Vec<&Analysis> = analyses.iter().map(|(a, _)| a).collect();
         let mut roll = Analysis::rollup(&parts);
         roll.finish(&catalog);
-        write_all(
-            &out.join("rollup"),
-            &roll,
-            &run_info(wall, cpu),
-            args,
-            site.as_ref(),
-            &catalog,
-            threads,
-        )?;
+        write(&out.join("rollup"), &roll)?;
     }
 
     let mut status = 0;
