@@ -30,7 +30,7 @@ use crate::flow::arp::{self, ArpBinding, ArpRec};
 use crate::flow::frag::{FragKey, FragRec, Reassembler};
 use crate::flow::l2::{self, L2App, L2Flow, L2Key, L2OpKey, L2Rec};
 use crate::flow::timing::Timing;
-use crate::flow::{shard_of, Conv, FlowKey, FlowRec, ShardTable};
+use crate::flow::{shard_of, Conv, Dissect, FlowKey, FlowRec, ShardTable};
 
 /// How to run.
 #[derive(Clone, Debug)]
@@ -340,9 +340,10 @@ fn analyze_in_pool(paths: &[PathBuf], opts: &Options) -> Analysis {
     let nshards = (opts.threads * 4).max(1);
     let mut shards: Vec<ShardTable> = (0..nshards)
         .map(|_| {
-            let mut t = ShardTable::new(opts.dissect);
-            t.dissect_it = opts.dissect_it;
-            t
+            ShardTable::new(Dissect {
+                app: opts.dissect,
+                it: opts.dissect_it,
+            })
         })
         .collect();
     let mut reasm = Reassembler::default();

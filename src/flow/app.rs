@@ -620,11 +620,14 @@ impl AppState {
         ts_ns: i64,
         frame: (u32, u64),
     ) {
-        // Polling repeats a cycle of operations: the row after the last one counted
-        // is the most likely.
-        let next = self.last_op as usize + 1;
-        let guess = if next < self.ops.len() { next } else { 0 };
-        self.last_op = record(&mut self.ops, guess, id, exception, ts_ns, frame) as u32;
+        self.last_op = record(
+            &mut self.ops,
+            self.last_op as usize,
+            id,
+            exception,
+            ts_ns,
+            frame,
+        ) as u32;
         if id.request {
             self.timing.request(id.unit, id.function, txn, ts_ns);
         } else {
@@ -1376,20 +1379,17 @@ impl OpStat {
 }
 
 /// Counts one PDU of a flow's operation (link-layer flows count theirs here too);
-/// `guess` is the row to try first. Returns the operation's row.
+/// `last` is the row the previous PDU counted under. Returns the operation's row.
 #[inline]
 pub fn record(
     ops: &mut Vec<(OpId, OpStat)>,
-    guess: usize,
+    last: usize,
     id: OpId,
     exception: bool,
     ts_ns: i64,
     frame: (u32, u64),
 ) -> usize {
-    let found = match ops.get(guess) {
-        Some((k, _)) if *k == id => Some(guess),
-        _ => ops.iter().position(|(k, _)| *k == id),
-    };
+    let found = super::cyclic_position(ops, last, |(k, _)| *k == id);
     let row = found.unwrap_or(ops.len());
     let s = match found {
         Some(i) => &mut ops[i].1,

@@ -58,7 +58,7 @@ pub mod signal {
 }
 
 impl Conv {
-    fn new(r: &FlowRec, capture: u32, frame: u64, dissect: bool, it: bool) -> Conv {
+    fn new(r: &FlowRec, capture: u32, frame: u64, dissect: Dissect) -> Conv {
         let mut c = Conv {
             key: r.key,
             hash: r.hash,
@@ -71,12 +71,12 @@ impl Conv {
             initiator: 0,
             mac: [None; 2],
             app: app::candidate(&r.key)
-                .filter(|(p, _, _)| dissect && (it || !matches!(p, app::AppProto::It(_))))
+                .filter(|(p, _, _)| dissect.runs(*p))
                 .map(|(p, server_is_lo, port)| {
                     Box::new(super::it::app_state(p, &r.key, server_is_lo, port))
                 }),
             // A flow not dissected is never sniffed.
-            sniffs: if dissect { 0 } else { MAX_SNIFFS },
+            sniffs: if dissect.app { 0 } else { MAX_SNIFFS },
             signals: 0,
             group: 0,
         };
@@ -187,33 +187,51 @@ pub type ShardParts = (
     Vec<ArpBinding>,
 );
 
+/// Which application dissectors run: all of them, except when measuring what they
+/// cost (`--no-dissect`, `--no-it-dissect`).
+#[derive(Clone, Copy, Debug)]
+pub struct Dissect {
+    /// Any application dissector (off: the engine alone).
+    pub app: bool,
+    /// The IT protocols' (by port and by content).
+    pub it: bool,
+}
+
+impl Dissect {
+    pub const ALL: Dissect = Dissect {
+        app: true,
+        it: true,
+    };
+
+    /// Whether flows of `p` are dissected.
+    pub fn runs(self, p: app::AppProto) -> bool {
+        self.app && (self.it || !matches!(p, app::AppProto::It(_)))
+    }
+}
+
 /// The flows one shard owns.
 pub struct ShardTable {
     table: HashTable<Conv>,
     /// Flows of the link-layer industrial protocols.
     l2: L2Table,
-    /// Run the application dissectors (off only to measure the engine alone).
-    dissect: bool,
-    /// Run the IT protocols' dissectors (off only to measure what they cost).
-    pub dissect_it: bool,
+    dissect: Dissect,
     /// Packets per minute per group of the flows counted here.
     timeline: Timeline,
 }
 
 impl Default for ShardTable {
     fn default() -> Self {
-        ShardTable::new(true)
+        ShardTable::new(Dissect::ALL)
     }
 }
 
 impl ShardTable {
-    /// An empty table; `dissect` false runs the engine without application dissectors.
-    pub fn new(dissect: bool) -> ShardTable {
+    /// An empty table running the dissectors `dissect` names.
+    pub fn new(dissect: Dissect) -> ShardTable {
         ShardTable {
             table: HashTable::new(),
             l2: L2Table::default(),
             dissect,
-            dissect_it: true,
             timeline: Timeline::default(),
         }
     }
@@ -238,13 +256,7 @@ impl ShardTable {
         let c = match self.table.find_mut(r.hash, |c| c.key == r.key) {
             Some(c) => c,
             None => {
-                let conv = Conv::new(
-                    r,
-                    capture,
-                    r.frame + frame_offset,
-                    self.dissect,
-                    self.dissect_it,
-                );
+                let conv = Conv::new(r, capture, r.frame + frame_offset, self.dissect);
                 self.table
                     .insert_unique(r.hash, conv, |c| c.hash)
                     .into_mut()
@@ -274,11 +286,11 @@ impl ShardTable {
             );
             if c.app.is_none() && c.sniffs < MAX_SNIFFS {
                 c.sniffs += 1;
-                let it = self.dissect_it;
+                let dissect = self.dissect;
                 c.app = data
                     .get(s..e)
                     .and_then(|b| sniffed(c, r, d, b))
-                    .filter(|a| it || !matches!(a.proto, app::AppProto::It(_)));
+                    .filter(|a| dissect.runs(a.proto));
                 if c.app.is_some() {
                     c.set_group();
                 }

@@ -107,24 +107,13 @@ impl FlowTiming {
     /// The row of (unit, function), made on first use.
     #[inline]
     fn row(&mut self, unit: u64, function: u16) -> usize {
-        let next = self.last as usize + 1;
-        let guess = if next < self.ops.len() { next } else { 0 };
-        if let Some(t) = self.ops.get(guess) {
-            if t.unit == unit && t.function == function {
-                return guess;
-            }
-        }
-        match self
-            .ops
-            .iter()
-            .position(|t| t.unit == unit && t.function == function)
-        {
-            Some(i) => i,
-            None => {
-                self.ops.push(Timing::new(unit, function));
-                self.ops.len() - 1
-            }
-        }
+        let found = super::cyclic_position(&self.ops, self.last as usize, |t| {
+            t.unit == unit && t.function == function
+        });
+        found.unwrap_or_else(|| {
+            self.ops.push(Timing::new(unit, function));
+            self.ops.len() - 1
+        })
     }
 
     #[inline]
@@ -215,14 +204,15 @@ impl FlowTiming {
     }
 
     pub fn merge(&mut self, o: &FlowTiming) {
+        // Their row -> ours, for the samples they still hold.
+        let mut rows = Vec::with_capacity(o.ops.len());
         for t in &o.ops {
             let i = self.row(t.unit, t.function);
             self.ops[i].merge(t);
+            rows.push(i);
         }
         for &s in &o.samples {
-            let t = &o.ops[(s >> 33) as usize];
-            let i = self.row(t.unit, t.function);
-            self.sample(i, (s >> 32) & 1, s & u32::MAX as u64);
+            self.sample(rows[(s >> 33) as usize], (s >> 32) & 1, s & u32::MAX as u64);
         }
     }
 }
